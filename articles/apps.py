@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+
+
+class ArticlesConfig(AppConfig):
+    name = "articles"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        import reversion
+
+        from .models import Article, ArticleSection, Reference
+
+        # Workflow fields are left out of revisions: a revision is content, and reverting to
+        # one must never bring back an old state or publication.
+        reversion.register(
+            Article,
+            exclude=("status", "version", "submitted_hash", "submitted_revision", "submitted_by",
+                     "live_publication", "created_at", "updated_at"),
+            follow=("sections", "references"),
+        )
+        reversion.register(ArticleSection)
+        reversion.register(Reference)

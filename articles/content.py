@@ -1,0 +1,105 @@
+"""Article content as one value: what is saved, hashed, gated, snapshotted and reverted."""
+import datetime
+from dataclasses import dataclass, field
+
+from .models import Article, ArticleSection, Reference, content_hash
+from .sections import SECTION_KEYS
+
+REFERENCE_FIELDS = ("title", "url", "doi", "pmid", "source", "year", "accessed")
+
+
+def normalise_reference(raw: dict) -> dict:
+    """A reference as plain data: every field present, strings stripped, date as ISO text."""
+    ref = {}
+    for name in REFERENCE_FIELDS:
+        value = raw.get(name)
+        if name == "year":
+            ref[name] = int(value) if value not in (None, "") else None
+        elif name == "accessed":
+            if isinstance(value, (datetime.date, datetime.datetime)):
+                value = value.isoformat()[:10]
+            ref[name] = value or None
+        else:
+            ref[name] = (value or "").strip()
+    return ref
+
+
+@dataclass
+class ArticleContent:
+    title: str
+    summary: str
+    body: str
+    article_type_key: str
+    sections: dict[str, str] = field(default_factory=dict)
+    references: list[dict] = field(default_factory=list)
+
+    def __post_init__(self):
+        # Empty sections and unknown keys carry no content; dropping them keeps hashes stable.
+        self.sections = {
+            key: self.sections[key] for key in SECTION_KEYS if (self.sections.get(key) or "").strip()
+        }
+        self.references = [normalise_reference(ref) for ref in self.references]
+
+    def payload(self) -> dict:
+        return {
+            "title": self.title,
+            "summary": self.summary,
+            "body": self.body,
+            "article_type": self.article_type_key,
+            "sections": self.sections,
+            "references": self.references,
+        }
+
+    def hash(self) -> str:
+        return content_hash(self.payload())
+
+    @classmethod
+    def of(cls, article: Article) -> "ArticleContent":
+        return cls(
+            title=article.title,
+            summary=article.summary,
+            body=article.body,
+            article_type_key=article.article_type.key,
+            sections=article.sections_dict(),
+            references=[
+                {name: getattr(ref, name) for name in REFERENCE_FIELDS}
+                for ref in article.references.all()
+            ],
+        )
+
+    @classmethod
+    def from_revision(cls, revision, article: Article) -> "ArticleContent":
+        """The content stored in a django-reversion revision of this article."""
+        from django.contrib.contenttypes.models import ContentType
+
+        from .models import ArticleType
+
+        versions = list(revision.version_set.all())
+        article_ct = ContentType.objects.get_for_model(Article)
+        section_ct = ContentType.objects.get_for_model(ArticleSection)
+        reference_ct = ContentType.objects.get_for_model(Reference)
+        article_fields = next(
+            v.field_dict for v in versions
+            if v.content_type_id == article_ct.pk and str(v.object_id) == str(article.pk)
+        )
+        sections = {}
+        references = []
+        for version in versions:
+            if version.content_type_id == section_ct.pk:
+                data = version.field_dict
+                if data["article_id"] == article.pk:
+                    sections[data["key"]] = data["content"]
+            elif version.content_type_id == reference_ct.pk:
+                data = version.field_dict
+                if data["article_id"] == article.pk:
+                    references.append(data)
+        references.sort(key=lambda ref: ref["position"])
+        type_key = ArticleType.objects.values_list("key", flat=True).get(pk=article_fields["article_type_id"])
+        return cls(
+            title=article_fields["title"],
+            summary=article_fields["summary"],
+            body=article_fields["body"],
+            article_type_key=type_key,
+            sections=sections,
+            references=references,
+        )

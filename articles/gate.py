@@ -1,0 +1,77 @@
+"""The submission gate: an article may not go to review, nor be approved, until it passes.
+
+The gate reads content, not forms, so every path (desk, import, revert, admin, a direct POST)
+is held to the same rules. It returns every failure at once, each naming its field.
+"""
+import re
+
+from .content import ArticleContent
+from .errors import Failure, GateFailed
+from .models import ArticleType
+from .sanitize import html_to_text
+from .sections import SECTIONS_BY_KEY
+
+MIN_SECTION_WORDS = 25
+
+PLACEHOLDER_RE = re.compile(
+    r"^\W*(tbd|tba|todo|to do|n/?a|none|nil|xxx+|placeholder|coming soon|to be (added|written|confirmed|completed)"
+    r"|lorem ipsum.*|\.\.\.|-+)\W*$",
+    re.IGNORECASE,
+)
+LOREM_RE = re.compile(r"lorem ipsum|dolor sit amet", re.IGNORECASE)
+# Sentences that defer to a professional without saying anything about this article's risks.
+DEFERRAL_RE = re.compile(
+    r"[^.!?]*\b(consult|speak (to|with)|talk (to|with)|ask|check with|see)\b[^.!?]*"
+    r"\b(healthcare|health care|medical|professional|doctor|physician|gp|pharmacist|provider|clinician)"
+    r"[^.!?]*[.!?]?",
+    re.IGNORECASE,
+)
+
+
+def section_problem(html: str) -> str | None:
+    """Why a required section does not hold real content, or None when it does."""
+    text = html_to_text(html)
+    if not text:
+        return "is empty."
+    if PLACEHOLDER_RE.match(text) or LOREM_RE.search(text):
+        return "holds a placeholder, not content."
+    substantive = DEFERRAL_RE.sub(" ", text)
+    words = len(re.findall(r"\w+", substantive))
+    if words == 0:
+        return 'only says to consult a professional; say what the risks are.'
+    if words < MIN_SECTION_WORDS:
+        return (f"is too short to be useful ({words} words of substance; at least "
+                f"{MIN_SECTION_WORDS} are needed).")
+    return None
+
+
+def gate_failures(content: ArticleContent, article_type: ArticleType) -> list[Failure]:
+    failures: list[Failure] = []
+    if not content.title.strip():
+        failures.append(Failure("title", "The article needs a title.", "title_missing"))
+    if not content.summary.strip():
+        failures.append(Failure("summary", "The article needs a summary.", "summary_missing"))
+    for key in article_type.required_sections:
+        problem = section_problem(content.sections.get(key, ""))
+        if problem:
+            title = SECTIONS_BY_KEY[key].title
+            failures.append(Failure(
+                key,
+                f'The required section "{title}" {problem}',
+                "section_missing" if problem == "is empty." else "section_insufficient",
+            ))
+    cited = [ref for ref in content.references if ref["title"] or ref["url"] or ref["doi"] or ref["pmid"]]
+    if len(cited) < article_type.min_references:
+        failures.append(Failure(
+            "references",
+            f"{article_type.name} articles must cite at least {article_type.min_references} "
+            f"source{'s' if article_type.min_references != 1 else ''}; this one cites {len(cited)}.",
+            "references_missing",
+        ))
+    return failures
+
+
+def assert_gate_passes(content: ArticleContent, article_type: ArticleType) -> None:
+    failures = gate_failures(content, article_type)
+    if failures:
+        raise GateFailed(failures)

@@ -1,0 +1,250 @@
+import hashlib
+import json
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+from .sections import SECTION_CHOICES, SECTION_KEYS
+
+
+class ArticleType(models.Model):
+    """Which safety sections an article of this kind must fill, and how often it is re-reviewed."""
+
+    key = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=100)
+    required_sections = models.JSONField(default=list, blank=True)
+    optional_sections = models.JSONField(default=list, blank=True)
+    min_references = models.PositiveSmallIntegerField(default=1)
+    review_interval_months = models.PositiveSmallIntegerField(default=24)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(review_interval_months__gte=1),
+                name="articletype_review_interval_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        for field in ("required_sections", "optional_sections"):
+            value = getattr(self, field)
+            if not isinstance(value, list):
+                raise ValidationError({field: "A list of section keys."})
+            unknown = [key for key in value if key not in SECTION_KEYS]
+            if unknown:
+                raise ValidationError(
+                    {field: f"Unknown section keys: {', '.join(map(str, unknown))}. "
+                            f"Known keys: {', '.join(SECTION_KEYS)}."}
+                )
+        both = set(self.required_sections) & set(self.optional_sections)
+        if both:
+            raise ValidationError(
+                {"optional_sections": f"Already required: {', '.join(sorted(both))}."}
+            )
+
+    def sections_in_use(self) -> list[str]:
+        """Required and optional section keys, in the fixed reading order."""
+        used = set(self.required_sections) | set(self.optional_sections)
+        return [key for key in SECTION_KEYS if key in used]
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Article(models.Model):
+    """The working copy. Readers never see it: they see its Publication snapshots."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In medical review"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=200)
+    # SlugField's validator accepts ASCII only, which keeps URLs predictable for every reader.
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=False)
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    article_type = models.ForeignKey(ArticleType, on_delete=models.PROTECT, related_name="articles")
+    topics = models.ManyToManyField(Topic, blank=True, related_name="articles")
+    authors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="authored_articles")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # Bumped on every content save; an editor that loaded an older one is refused (StaleEdit).
+    version = models.PositiveIntegerField(default=1)
+    submitted_hash = models.CharField(max_length=64, blank=True)
+    submitted_revision = models.ForeignKey(
+        "reversion.Revision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    live_publication = models.OneToOneField(
+        "Publication", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["draft", "in_review", "published"]),
+                name="article_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="published") | models.Q(live_publication__isnull=False),
+                name="article_published_has_live_publication",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="in_review") | ~models.Q(submitted_hash=""),
+                name="article_in_review_has_submitted_hash",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def sections_dict(self) -> dict[str, str]:
+        return {section.key: section.content for section in self.sections.all()}
+
+
+class ArticleSection(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
+    key = models.CharField(max_length=40, choices=SECTION_CHOICES)
+    content = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "key"], name="unique_section_per_article"),
+        ]
+
+    def __str__(self):
+        return f"{self.article_id}:{self.key}"
+
+
+class Reference(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="references")
+    position = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=500)
+    url = models.URLField(max_length=1000, blank=True)
+    doi = models.CharField(max_length=200, blank=True)
+    pmid = models.CharField(max_length=20, blank=True)
+    source = models.CharField(max_length=300, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    accessed = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "position"], name="unique_reference_position"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class RevisionMeta(models.Model):
+    """What a django-reversion revision of an article meant: its state and content hash."""
+
+    revision = models.OneToOneField("reversion.Revision", on_delete=models.CASCADE, related_name="article_meta")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revision_metas")
+    status = models.CharField(max_length=20, choices=Article.Status.choices)
+    content_hash = models.CharField(max_length=64)
+    version = models.PositiveIntegerField()
+
+
+class ImmutableModel(models.Model):
+    """Rows written once: updates and deletes are refused, so history cannot be rewritten."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValidationError(f"{self._meta.verbose_name} rows are never edited.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(f"{self._meta.verbose_name} rows are never deleted.")
+
+
+class Publication(ImmutableModel):
+    """An approved revision, frozen as readers see it. Public pages read only these."""
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="publications")
+    revision = models.ForeignKey("reversion.Revision", on_delete=models.PROTECT, related_name="+")
+    content_hash = models.CharField(max_length=64)
+    slug = models.SlugField(max_length=200)
+    title = models.CharField(max_length=200)
+    summary = models.TextField()
+    body = models.TextField()
+    # [{"key", "title", "html"}] in reading order, and [{"title", "url", "doi", ...}] in order.
+    sections = models.JSONField(default=list)
+    references = models.JSONField(default=list)
+    # [{"id", "name", "username"}]
+    authors = models.JSONField(default=list)
+    article_type_name = models.CharField(max_length=100)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviewer_name = models.CharField(max_length=200)
+    reviewer_credentials = models.CharField(max_length=200)
+    reviewed_at = models.DateTimeField()
+    next_review_due = models.DateField()
+    published_at = models.DateTimeField()
+    first_published_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-published_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "revision"], name="one_publication_per_revision"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} (reviewed {self.reviewed_at:%Y-%m-%d})"
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+
+class AuditEntry(ImmutableModel):
+    """One row per workflow transition: who, when, from, to, which revision, why."""
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="audit_entries")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    revision = models.ForeignKey(
+        "reversion.Revision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.from_status}->{self.to_status}"
+
+
+def content_hash(payload: dict) -> str:
+    """A stable hash of article content; equal content gives equal hashes whatever its revision id."""
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

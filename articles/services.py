@@ -1,0 +1,283 @@
+"""Writes to articles. Nothing else saves an Article, its sections or its references.
+
+Each service is one transaction, locks the article row, sanitizes HTML, and records one
+django-reversion revision (with its user and comment) that follows sections and references.
+"""
+import calendar
+import datetime
+import re
+
+import reversion
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from .audit import audit_record
+from .content import ArticleContent
+from .errors import InvalidTransition, NotAllowed, StaleEdit
+from .models import Article, ArticleSection, ArticleType, Publication, Reference, RevisionMeta
+from .permissions import can_create, can_edit
+from .sanitize import clean_html
+from .sections import SECTIONS, SECTIONS_BY_KEY
+
+DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
+PMID_RE = re.compile(r"^\d{1,8}$")
+_url_validator = URLValidator(schemes=["http", "https"])
+
+
+def reference_errors(references: list[dict]) -> list[str]:
+    """Problems with the form of each reference, numbered as the reader will see them."""
+    errors = []
+    for number, ref in enumerate(references, start=1):
+        if not (ref["title"] or ref["url"] or ref["doi"] or ref["pmid"]):
+            errors.append(f"Reference {number} needs a title, URL, DOI or PMID.")
+            continue
+        if not ref["title"]:
+            errors.append(f"Reference {number} needs a title.")
+        if ref["doi"] and not DOI_RE.match(ref["doi"]):
+            errors.append(f'Reference {number}: "{ref["doi"]}" is not a DOI (it should look like 10.1000/xyz123).')
+        if ref["pmid"] and not PMID_RE.match(ref["pmid"]):
+            errors.append(f'Reference {number}: "{ref["pmid"]}" is not a PubMed ID (1 to 8 digits).')
+        if ref["url"]:
+            try:
+                _url_validator(ref["url"])
+            except ValidationError:
+                errors.append(f'Reference {number}: "{ref["url"]}" is not an http(s) address.')
+        if ref["year"] is not None and not 1800 <= ref["year"] <= 2100:
+            errors.append(f"Reference {number}: {ref['year']} is not a plausible year.")
+    return errors
+
+
+def clean_content(content: ArticleContent) -> ArticleContent:
+    """Sanitized copy of the content; raises ValidationError naming each field that is refused."""
+    errors: dict[str, list[str]] = {}
+    cleaned_sections = {}
+    body = ""
+    try:
+        body = clean_html(content.body)
+    except ValidationError as exc:
+        errors["body"] = exc.messages
+    for key, html in content.sections.items():
+        if key not in SECTIONS_BY_KEY:
+            errors.setdefault("sections", []).append(f"Unknown section {key!r}.")
+            continue
+        try:
+            cleaned_sections[key] = clean_html(html)
+        except ValidationError as exc:
+            errors[key] = exc.messages
+    title = " ".join(content.title.split())
+    if not title:
+        errors["title"] = ["The article needs a title."]
+    elif len(title) > 200:
+        errors["title"] = [f"Titles are at most 200 characters; this one has {len(title)}."]
+    ref_errors = reference_errors(content.references)
+    if ref_errors:
+        errors["references"] = ref_errors
+    if errors:
+        raise ValidationError(errors)
+    return ArticleContent(
+        title=title,
+        summary=content.summary.strip(),
+        body=body,
+        article_type_key=content.article_type_key,
+        sections=cleaned_sections,
+        references=content.references,
+    )
+
+
+def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(title, allow_unicode=False)[:180].strip("-") or "article"
+    slug, n = base, 2
+    taken = Article.objects.exclude(pk=exclude_pk)
+    while taken.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _write_content(article: Article, content: ArticleContent) -> None:
+    article.title = content.title
+    article.summary = content.summary
+    article.body = content.body
+    if article.article_type.key != content.article_type_key:
+        article.article_type = _article_type(content.article_type_key)
+    article.full_clean(exclude=["authors", "topics"])
+    article.save()
+    article.sections.exclude(key__in=list(content.sections)).delete()
+    existing = {s.key: s for s in article.sections.all()}
+    for key, html in content.sections.items():
+        section = existing.get(key) or ArticleSection(article=article, key=key)
+        if section.content != html or section.pk is None:
+            section.content = html
+            section.save()
+    article.references.all().delete()
+    Reference.objects.bulk_create([
+        Reference(article=article, position=position, **ref)
+        for position, ref in enumerate(content.references, start=1)
+    ])
+
+
+def _article_type(key: str) -> ArticleType:
+    try:
+        return ArticleType.objects.get(key=key)
+    except ArticleType.DoesNotExist:
+        raise ValidationError({"article_type": f'There is no article type "{key}".'}) from None
+
+
+def _record_revision(article: Article, by, comment: str) -> None:
+    reversion.set_user(by)
+    reversion.set_comment(comment)
+    reversion.add_to_revision(article)
+    reversion.add_meta(
+        RevisionMeta,
+        article=article,
+        status=article.status,
+        content_hash=ArticleContent.of(article).hash(),
+        version=article.version,
+    )
+
+
+@transaction.atomic
+def article_create(*, by, content: ArticleContent, slug: str = "", topics=(), authors=(),
+                   comment: str = "Created") -> Article:
+    """A new draft. The gate is not checked here: drafts may be incomplete; submit checks it."""
+    if not can_create(by):
+        raise NotAllowed("Only writers and editors can create articles.")
+    content = clean_content(content)
+    article = Article(
+        slug=slug or unique_slug(content.title),
+        article_type=_article_type(content.article_type_key),
+        status=Article.Status.DRAFT,
+    )
+    with reversion.create_revision(manage_manually=True):
+        _write_content(article, content)
+        article.topics.set(topics)
+        article.authors.set(list(authors) or [by])
+        _record_revision(article, by, comment)
+    return article
+
+
+def _lock(article: Article) -> Article:
+    return Article.objects.select_for_update().select_related("article_type").get(pk=article.pk)
+
+
+def _save_new_draft(*, article: Article, by, content: ArticleContent, comment: str,
+                    action: str, topics=None, authors=None) -> Article:
+    """Shared by edit and revert: a new draft revision; the live publication is left as it is."""
+    if article.status == Article.Status.IN_REVIEW:
+        raise InvalidTransition(
+            "This article is in medical review and is read-only, so the reviewer approves exactly "
+            "what was submitted. Withdraw it to make changes."
+        )
+    previous_status = article.status
+    article.status = Article.Status.DRAFT
+    article.version += 1
+    with reversion.create_revision(manage_manually=True):
+        _write_content(article, content)
+        if topics is not None:
+            article.topics.set(topics)
+        if authors is not None:
+            article.authors.set(authors)
+        _record_revision(article, by, comment)
+    if previous_status != Article.Status.DRAFT:
+        audit_record(
+            article=article, actor=by, action=action, from_status=previous_status,
+            to_status=article.status, revision=latest_revision(article), comment=comment,
+        )
+    return article
+
+
+@transaction.atomic
+def article_update(*, article: Article, by, expected_version: int, content: ArticleContent,
+                   slug: str | None = None, topics=None, authors=None,
+                   comment: str = "Edited") -> Article:
+    """Save an edit as a new draft revision. Refused if someone saved since `expected_version`."""
+    article = _lock(article)
+    if not can_edit(by, article):
+        raise NotAllowed("You cannot edit this article.")
+    if article.version != expected_version:
+        raise StaleEdit(expected_version, article.version)
+    content = clean_content(content)
+    if slug is not None and slug != article.slug:
+        if article.publications.exists():
+            raise ValidationError({"slug": "The address of a published article cannot change; "
+                                           "readers and search engines link to it."})
+        article.slug = slug
+    return _save_new_draft(article=article, by=by, content=content, comment=comment or "Edited",
+                           action="edit", topics=topics, authors=authors)
+
+
+@transaction.atomic
+def article_revert(*, article: Article, by, revision_id: int) -> Article:
+    """Restore an earlier revision's content as a new draft revision. It never publishes."""
+    article = _lock(article)
+    if not can_edit(by, article):
+        raise NotAllowed("You cannot revert this article.")
+    meta = RevisionMeta.objects.select_related("revision").filter(
+        article=article, revision_id=revision_id
+    ).first()
+    if meta is None:
+        raise ValidationError({"revision": f"Revision {revision_id} is not a revision of this article."})
+    content = clean_content(ArticleContent.from_revision(meta.revision, article))
+    return _save_new_draft(
+        article=article, by=by, content=content, action="revert",
+        comment=f"Reverted to revision {revision_id} (version {meta.version})",
+    )
+
+
+def latest_revision(article: Article):
+    meta = RevisionMeta.objects.filter(article=article).select_related("revision").order_by("-revision_id").first()
+    return meta.revision if meta else None
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    last_day = calendar.monthrange(year, month)[1]
+    return day.replace(year=year, month=month, day=min(day.day, last_day))
+
+
+def publication_create(*, article: Article, revision, content_hash: str, reviewer,
+                       reviewer_name: str, reviewer_credentials: str, reviewed_at) -> Publication:
+    """Freeze the approved revision as readers will see it. Called by the approval service only.
+
+    The snapshot is built from the revision itself, not the working copy, so what readers see is
+    exactly what the reviewer approved.
+    """
+    content = ArticleContent.from_revision(revision, article)
+    if content.hash() != content_hash:
+        raise ValidationError("The approved revision does not match the approved content hash.")
+    first = article.publications.order_by("published_at").values_list("published_at", flat=True).first()
+    article_type = _article_type(content.article_type_key)
+    return Publication.objects.create(
+        article=article,
+        revision=revision,
+        content_hash=content_hash,
+        slug=article.slug,
+        title=content.title,
+        summary=content.summary,
+        body=content.body,
+        sections=[
+            {"key": section.key, "title": section.title, "html": content.sections[section.key]}
+            for section in SECTIONS if section.key in content.sections
+        ],
+        references=[
+            {**ref, "number": number,
+             "doi_url": f"https://doi.org/{ref['doi']}" if ref["doi"] else "",
+             "pmid_url": f"https://pubmed.ncbi.nlm.nih.gov/{ref['pmid']}/" if ref["pmid"] else ""}
+            for number, ref in enumerate(content.references, start=1)
+        ],
+        authors=[
+            {"id": user.pk, "username": user.get_username(), "name": user.get_full_name() or user.get_username()}
+            for user in article.authors.order_by("last_name", "first_name", "username")
+        ],
+        article_type_name=article_type.name,
+        reviewer=reviewer,
+        reviewer_name=reviewer_name,
+        reviewer_credentials=reviewer_credentials,
+        reviewed_at=reviewed_at,
+        next_review_due=add_months(timezone.localdate(reviewed_at), article_type.review_interval_months),
+        published_at=reviewed_at,
+        first_published_at=first or reviewed_at,
+    )

@@ -1,0 +1,113 @@
+from django.conf import settings
+from django.db import models
+from django.utils.text import slugify
+
+from articles.models import Article
+from articles.sections import SECTION_CHOICES
+
+# (key, question, mandatory for approval), in the order the reviewer answers them.
+CHECKLIST = (
+    ("accuracy", "The content is medically accurate.", True),
+    ("claims_substantiated", "Every claim is substantiated by the cited sources.", True),
+    ("sources_adequate", "The sources are adequate: current, relevant and of sound quality.", True),
+    ("safety_sections_complete", "The safety sections are complete for this kind of article.", True),
+    ("dosing_safe", "Any dosing information is safe, sourced, and never self-titration advice.", True),
+    ("regulatory_framing", "The legal and regulatory status is framed correctly.", True),
+    ("balance", "Benefits and harms are presented in balance.", False),
+    ("uncertainty_stated", "Uncertainty and gaps in the evidence are stated.", False),
+    ("alternatives", "Alternatives, including no treatment, are mentioned where relevant.", False),
+    ("supports_clinical_care", "The article supports, rather than replaces, clinical care.", False),
+    ("no_commercial_content", "There is no commercial content: no products, shops or calls to buy.", True),
+    ("dates_current", "Dates, figures and guidance are current.", False),
+    ("clear_for_audience", "The article is clear for its intended audience.", False),
+    ("no_conflict_of_interest", "I have no conflict of interest with this article.", False),
+)
+CHECKLIST_KEYS = tuple(key for key, _, _ in CHECKLIST)
+MANDATORY_CHECKLIST_KEYS = tuple(key for key, _, mandatory in CHECKLIST if mandatory)
+
+# Where a reviewer's comment can point: the article's own fields and every safety section.
+COMMENT_TARGETS = [
+    ("general", "The whole article"), ("title", "Title"), ("summary", "Summary"), ("body", "Body"),
+    *SECTION_CHOICES,
+    ("references", "References"),
+]
+
+
+class ReviewerProfile(models.Model):
+    """A clinician's credentials. Approval needs one with credentials filled in."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile")
+    slug = models.SlugField(max_length=100, unique=True, blank=True)
+    credentials = models.CharField(max_length=100, help_text="As shown to readers, e.g. MD, PharmD, RN.")
+    specialty = models.CharField(max_length=150, blank=True)
+    registration_number = models.CharField(
+        max_length=50, blank=True, help_text="Professional register and number, e.g. GMC 1234567."
+    )
+    bio = models.TextField(blank=True, help_text="Plain text shown on the reviewer's public page.")
+
+    def __str__(self):
+        return f"{self.display_name}, {self.credentials}"
+
+    @property
+    def display_name(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.display_name)[:100] or f"reviewer-{self.user_id}"
+        super().save(*args, **kwargs)
+
+
+class Review(models.Model):
+    """One reviewer's decision on one exact revision."""
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="reviews")
+    revision = models.ForeignKey("reversion.Revision", on_delete=models.PROTECT, related_name="+")
+    content_hash = models.CharField(max_length=64)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews")
+    decision = models.CharField(max_length=20, choices=Decision.choices)
+    checklist = models.JSONField(default=dict, blank=True)
+    # DISCERN question 16: overall quality of the publication as a source of information.
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                name="review_rating_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(decision="approved") | models.Q(rating__isnull=False),
+                name="review_approval_has_rating",
+            ),
+        ]
+
+
+class ReviewComment(models.Model):
+    """A reviewer's comment, tied to one section; the writer resolves it with a reply."""
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="review_comments")
+    review = models.ForeignKey(Review, null=True, blank=True, on_delete=models.PROTECT, related_name="comments")
+    section = models.CharField(max_length=40, choices=COMMENT_TARGETS, default="general")
+    text = models.TextField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reply = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.resolved_at is not None

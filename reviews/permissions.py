@@ -1,0 +1,52 @@
+"""One answer to "may this person do that to this article": available_actions.
+
+Templates draw buttons from it, views check it, and the workflow services check it again.
+"""
+from articles.models import Article
+from articles.permissions import contributor_ids, is_editor, is_reviewer, is_writer
+
+from .workflow import TRANSITIONS, Action
+
+
+def _state_allows(article: Article, action: Action) -> bool:
+    if action in (Action.EDIT, Action.REVERT):
+        return article.status != Article.Status.IN_REVIEW
+    if action == Action.COMMENT:
+        return article.status == Article.Status.IN_REVIEW
+    if action == Action.UNPUBLISH and article.live_publication_id is None:
+        return False
+    return (article.status, action) in TRANSITIONS
+
+
+def role_refusal(user, article: Article, action: Action, *, contributor: bool | None = None) -> str | None:
+    """Why this person may not take this action, or None when their role allows it."""
+    if not user.is_authenticated:
+        return "Log in first."
+    if contributor is None:
+        contributor = user.pk in contributor_ids(article)
+    editor = is_editor(user)
+    if action in (Action.EDIT, Action.REVERT, Action.SUBMIT, Action.WITHDRAW):
+        if editor or (is_writer(user) and contributor):
+            return None
+        return "Only the article's writers and editors can do this."
+    if action in (Action.APPROVE, Action.REQUEST_CHANGES, Action.COMMENT):
+        if not is_reviewer(user):
+            return "Only medical reviewers can review articles."
+        if contributor:
+            return ("You wrote or changed this article since its last approval, so another "
+                    "reviewer must review it.")
+        return None
+    if action == Action.UNPUBLISH:
+        return None if editor else "Only editors can unpublish an article."
+    return "Unknown action."
+
+
+def available_actions(user, article: Article) -> frozenset[Action]:
+    if not user.is_authenticated:
+        return frozenset()
+    contributor = user.pk in contributor_ids(article)
+    return frozenset(
+        action for action in Action
+        if _state_allows(article, action)
+        and role_refusal(user, article, action, contributor=contributor) is None
+    )

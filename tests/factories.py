@@ -1,0 +1,106 @@
+"""Plain-function factories. Content is written for the tests, never copied from samples."""
+import itertools
+
+from django.contrib.auth.models import Group, User
+
+from articles.content import ArticleContent
+from articles.models import Article
+from articles.permissions import EDITORS, REVIEWERS, WRITERS
+from articles.services import article_create
+from reviews.models import CHECKLIST_KEYS, ReviewerProfile
+from reviews.workflow import article_approve, article_submit
+
+_counter = itertools.count(1)
+
+SECTION_TEXT = {
+    "evidence_summary": "Two small randomised trials and one cohort study suggest a modest effect on "
+                        "symptoms over eight weeks, but the trials were short, funded by a manufacturer "
+                        "and did not measure harms well, so the quality of evidence is low.",
+    "side_effects": "Common effects are nausea, headache and a dry mouth, which usually settle within a "
+                    "week. Rare but serious effects include liver injury and severe allergic reactions "
+                    "that need urgent treatment.",
+    "interactions": "It can strengthen the effect of blood thinners such as warfarin and of sedating "
+                    "medicines, and alcohol increases drowsiness. Tell a pharmacist about every medicine "
+                    "and supplement you take before starting.",
+    "who_should_avoid": "People who are pregnant or breastfeeding, children, and anyone with liver or "
+                        "kidney disease or a history of substance use disorder should avoid it, because "
+                        "safety has not been studied in these groups.",
+    "dependence_withdrawal": "Regular daily use can lead to tolerance and physical dependence. Stopping "
+                             "suddenly may cause irritability, poor sleep and muscle aches for several "
+                             "days, so stopping is safest when planned with a clinician.",
+    "overdose_toxicity": "Signs of toxicity include confusion, a very slow heart rate, seizures and "
+                         "breathing difficulty. Call emergency services at once if these appear, and "
+                         "bring the product packaging with you to hospital.",
+    "legal_status": "It is not approved as a medicine by the regulator in the United Kingdom or the "
+                    "United States, and several countries restrict its sale, so its legal status "
+                    "depends on where you live and may change.",
+    "dosing_statement": "There is no established safe dose. No regulator has approved a dose for any "
+                        "condition, and products vary widely in strength, so any amount carries an "
+                        "unknown risk that cannot be predicted in advance.",
+    "alternatives": "Other options include cognitive behavioural therapy, licensed medicines that a "
+                    "prescriber can review, regular physical activity, and choosing no treatment while "
+                    "monitoring symptoms with a doctor over time.",
+    "when_to_seek_help": "Seek urgent help for chest pain, fainting, yellowing of the skin, thoughts of "
+                         "self-harm or trouble breathing. In the UK call 999 or 111; in the US call 911 "
+                         "or Poison Control on 1-800-222-1222.",
+}
+
+
+def make_user(username=None, *, groups=(), credentials=None, **extra) -> User:
+    user = User.objects.create_user(username or f"user{next(_counter)}", password="pw-for-tests-only", **extra)
+    for name in groups:
+        user.groups.add(Group.objects.get(name=name))
+    if credentials:
+        ReviewerProfile.objects.create(user=user, credentials=credentials, specialty="General practice")
+    return user
+
+
+def make_writer(username=None, **extra) -> User:
+    return make_user(username, groups=[WRITERS], **extra)
+
+
+def make_reviewer(username=None, credentials="MD", **extra) -> User:
+    return make_user(username, groups=[REVIEWERS], credentials=credentials,
+                     first_name=extra.pop("first_name", "Rita"), last_name=extra.pop("last_name", "Osei"), **extra)
+
+
+def make_editor(username=None, **extra) -> User:
+    return make_user(username, groups=[EDITORS], **extra)
+
+
+def complete_content(type_key="substance", title=None, **overrides) -> ArticleContent:
+    """Content that passes the gate for every default article type."""
+    values = {
+        "title": title or f"An article about topic {next(_counter)}",
+        "summary": "What it is, what the evidence shows, and how to stay safe.",
+        "body": "<p>An introduction that explains the subject in plain words.</p>",
+        "article_type_key": type_key,
+        "sections": {key: f"<p>{text}</p>" for key, text in SECTION_TEXT.items()},
+        "references": [
+            {"title": f"Reference study {n}", "source": "Journal of Examples", "year": 2021,
+             "doi": f"10.1000/example.{n}", "pmid": f"{3000000 + n}"}
+            for n in range(1, 4)
+        ],
+    }
+    values.update(overrides)
+    return ArticleContent(**values)
+
+
+def make_draft(writer=None, **content_overrides) -> Article:
+    writer = writer or make_writer()
+    return article_create(by=writer, content=complete_content(**content_overrides))
+
+
+def make_in_review(writer=None, **content_overrides) -> Article:
+    article = make_draft(writer, **content_overrides)
+    return article_submit(article=article, by=article.authors.first())
+
+
+ALL_YES = {key: True for key in CHECKLIST_KEYS}
+
+
+def make_published(writer=None, reviewer=None, **content_overrides) -> Article:
+    article = make_in_review(writer, **content_overrides)
+    article_approve(article=article, by=reviewer or make_reviewer(), checklist=dict(ALL_YES), rating=4)
+    article.refresh_from_db()
+    return article
