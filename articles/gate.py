@@ -19,11 +19,12 @@ PLACEHOLDER_RE = re.compile(
     re.IGNORECASE,
 )
 LOREM_RE = re.compile(r"lorem ipsum|dolor sit amet", re.IGNORECASE)
-# Sentences that defer to a professional without saying anything about this article's risks.
+# "Consult a healthcare professional" and its variants: deferring to a professional is not, by
+# itself, safety information. The phrase is removed before words are counted.
 DEFERRAL_RE = re.compile(
-    r"[^.!?]*\b(consult|speak (to|with)|talk (to|with)|ask|check with|see)\b[^.!?]*"
-    r"\b(healthcare|health care|medical|professional|doctor|physician|gp|pharmacist|provider|clinician)"
-    r"[^.!?]*[.!?]?",
+    r"\b(consult|speak (to|with)|talk (to|with)|ask|check with|see)\s+(\w+\s+){0,3}?"
+    r"(healthcare|health care|medical|professional|doctor|physician|gp|pharmacist|provider|clinician)"
+    r"(\s+(professional|provider|practitioner)s?)?",
     re.IGNORECASE,
 )
 

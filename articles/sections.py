@@ -28,14 +28,16 @@ SECTIONS: tuple[SafetySection, ...] = (
         "Common and serious adverse effects.",
         ("side effects", "adverse effects", "side effects and risks", "risks and side effects",
          "potential side effects", "risks", "potential risks", "safety concerns",
-         "side effects and safety"),
+         "side effects and safety", "safety and side effects", "possible side effects",
+         "common side effects"),
     ),
     SafetySection(
         "interactions",
         "Interactions",
         "Drugs, alcohol, supplements, foods.",
         ("interactions", "drug interactions", "interactions with other medicines",
-         "interactions with medications"),
+         "interactions with medications", "potential interactions",
+         "potential interactions with medications", "interactions with other drugs"),
     ),
     SafetySection(
         "who_should_avoid",
@@ -49,7 +51,8 @@ SECTIONS: tuple[SafetySection, ...] = (
         "Dependence and withdrawal",
         "Tolerance, dependence, withdrawal, stopping safely.",
         ("dependence and withdrawal", "dependence", "withdrawal", "addiction",
-         "tolerance and dependence", "addiction and dependence", "stopping safely"),
+         "tolerance and dependence", "addiction and dependence", "stopping safely",
+         "risk of dependence", "dependence and addiction"),
     ),
     SafetySection(
         "overdose_toxicity",
@@ -67,7 +70,8 @@ SECTIONS: tuple[SafetySection, ...] = (
         "dosing_statement",
         "Dosing",
         'An authoritative dose with its source, or "no established safe dose".',
-        ("dosing", "dosage", "dose", "dosing statement", "how much to take"),
+        ("dosing", "dosage", "dose", "dosing statement", "how much to take", "dosage considerations",
+         "dosing considerations"),
     ),
     SafetySection(
         "alternatives",

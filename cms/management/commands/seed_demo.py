@@ -1,0 +1,131 @@
+"""Demo users and articles in every state, created through the same services as real work."""
+import os
+
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from articles.content import ArticleContent
+from cms.demo_content import CAFFEINE, INSOMNIA, MELATONIN, SLEEP_HYGIENE
+from articles.models import Article, Topic
+from articles.permissions import EDITORS, REVIEWERS, WRITERS
+from articles.services import article_create
+from django.utils.text import slugify
+
+DEMO_USERS = {
+    # username: (first name, last name, groups, reviewer credentials)
+    "writer": ("Wren", "Hale", [WRITERS], None),
+    "writer2": ("Sam", "Okafor", [WRITERS], None),
+    "reviewer": ("Amira", "Patel", [REVIEWERS], ("MD", "General practice", "GMC 0000000 (demo)")),
+    "pharmacist": ("Jonas", "Berg", [REVIEWERS], ("PharmD", "Clinical pharmacy", "Demo 12345")),
+    "editor": ("Elena", "Marsh", [EDITORS], None),
+}
+
+
+class Command(BaseCommand):
+    help = "Create demo users (writer, reviewer, editor, ...) and demo articles in every state."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", default=os.environ.get("DEMO_PASSWORD", "demo-health-2026"),
+                            help="Password for every demo user (local use only).")
+
+    def handle(self, *args, password, **options):
+        if getattr(settings, "PRODUCTION", False):
+            raise CommandError("seed_demo creates users with a known password; it refuses to run "
+                               "with DJANGO_ENV=production.")
+        with transaction.atomic():
+            users = {name: self._user(name, password, *spec) for name, spec in DEMO_USERS.items()}
+            created = self._articles(users)
+        self.stdout.write(self.style.SUCCESS("Demo users (local use only), password: " + password))
+        for name, (_, _, groups, _) in DEMO_USERS.items():
+            self.stdout.write(f"  {name:<11} {', '.join(groups)}")
+        for line in created:
+            self.stdout.write(line)
+
+    def _user(self, username, password, first, last, groups, reviewer):
+        from reviews.models import ReviewerProfile
+
+        user, _ = User.objects.get_or_create(username=username, defaults={
+            "first_name": first, "last_name": last, "email": f"{username}@example.org",
+        })
+        user.set_password(password)
+        user.is_staff = True  # the back office is where editors manage types and topics
+        user.save()
+        user.groups.set([Group.objects.get(name=name) for name in groups])
+        if username == "editor":
+            from django.contrib.auth.models import Permission
+
+            user.user_permissions.set(Permission.objects.filter(
+                content_type__app_label__in=["articles", "reviews"]))
+        elif groups == [REVIEWERS] or groups == [WRITERS]:
+            from django.contrib.auth.models import Permission
+
+            user.user_permissions.set(Permission.objects.filter(
+                content_type__app_label__in=["articles", "reviews"], codename__startswith="view_"))
+        if reviewer:
+            credentials, specialty, registration = reviewer
+            ReviewerProfile.objects.update_or_create(user=user, defaults={
+                "credentials": credentials, "specialty": specialty, "registration_number": registration,
+                "bio": f"{first} {last} is a {specialty.lower()} clinician who reviews demo articles.",
+            })
+        return user
+
+    def _create(self, spec, writer) -> Article | None:
+        if Article.objects.filter(slug=spec["slug"]).exists():
+            return None
+        topics = [Topic.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0]
+                  for name in spec["topics"]]
+        content = ArticleContent(
+            title=spec["title"], summary=spec["summary"], body=spec["body"],
+            article_type_key=spec["type"], sections=dict(spec["sections"]),
+            references=[dict(ref) for ref in spec["references"]],
+        )
+        return article_create(by=writer, content=content, slug=spec["slug"], topics=topics,
+                              comment="Demo content")
+
+    def _articles(self, users):
+        from reviews.models import CHECKLIST_KEYS
+        from reviews.workflow import article_approve, article_request_changes, article_submit
+
+        lines = []
+        article = self._create(MELATONIN, users["writer"])
+        if article:
+            article_submit(article=article, by=users["writer"])
+            article_approve(article=article, by=users["reviewer"], rating=4,
+                            checklist={key: True for key in CHECKLIST_KEYS},
+                            comment="Accurate and well sourced.")
+            lines.append(f"  published   /articles/{article.slug}/")
+        article = self._create(INSOMNIA, users["writer2"])
+        if article:
+            article_submit(article=article, by=users["writer2"])
+            lines.append(f"  in review   {article.title}")
+        article = self._create(SLEEP_HYGIENE, users["writer"])
+        if article:
+            # Sent back: a reviewer asked for changes, so it is a draft with an open comment.
+            article_submit_ready = ArticleContent.of(article)
+            article_submit_ready.sections["who_should_avoid"] = (
+                "<p>These habits are safe for almost everyone. People with bipolar disorder should not "
+                "restrict their sleep without their care team, and anyone with epilepsy should avoid "
+                "sleep deprivation, which can trigger seizures.</p>")
+            article_submit_ready.sections["when_to_seek_help"] = (
+                "<p>See a doctor if you still sleep badly after a month of steady habits, or if you "
+                "snore loudly, gasp at night or feel very sleepy by day, which can be signs of sleep "
+                "apnoea. Call emergency services if you have thoughts of harming yourself.</p>")
+            from articles.services import article_update
+
+            article = article_update(article=article, by=users["writer"], expected_version=article.version,
+                                     content=article_submit_ready, comment="Filled the safety sections")
+            article_submit(article=article, by=users["writer"])
+            article_request_changes(
+                article=article, by=users["pharmacist"],
+                comments=[("evidence_summary", "Please cite the review you are summarising here.")],
+                summary="Nearly there: one citation missing.",
+            )
+            lines.append(f"  sent back   {article.title} (1 open comment)")
+        article = self._create(CAFFEINE, users["writer"])
+        if article:
+            lines.append(f"  draft       {article.title} (incomplete)")
+        if not lines:
+            lines.append("  demo articles already exist; nothing added")
+        return lines
