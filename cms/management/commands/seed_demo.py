@@ -2,16 +2,18 @@
 import os
 
 from django.conf import settings
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.text import slugify
 
 from articles.content import ArticleContent
-from cms.demo_content import CAFFEINE, INSOMNIA, MELATONIN, SLEEP_HYGIENE
 from articles.models import Article, Topic
 from articles.permissions import EDITORS, REVIEWERS, WRITERS
-from articles.services import article_create
-from django.utils.text import slugify
+from articles.services import article_create, article_update
+from cms.demo_content import CAFFEINE, INSOMNIA, MELATONIN, SLEEP_HYGIENE
+from reviews.models import CHECKLIST_KEYS, ReviewerProfile
+from reviews.workflow import article_approve, article_request_changes, article_submit
 
 DEMO_USERS = {
     # username: (first name, last name, groups, reviewer credentials)
@@ -44,8 +46,6 @@ class Command(BaseCommand):
             self.stdout.write(line)
 
     def _user(self, username, password, first, last, groups, reviewer):
-        from reviews.models import ReviewerProfile
-
         user, _ = User.objects.get_or_create(username=username, defaults={
             "first_name": first, "last_name": last, "email": f"{username}@example.org",
         })
@@ -53,16 +53,11 @@ class Command(BaseCommand):
         user.is_staff = True  # the back office is where editors manage types and topics
         user.save()
         user.groups.set([Group.objects.get(name=name) for name in groups])
-        if username == "editor":
-            from django.contrib.auth.models import Permission
-
-            user.user_permissions.set(Permission.objects.filter(
-                content_type__app_label__in=["articles", "reviews"]))
-        elif groups == [REVIEWERS] or groups == [WRITERS]:
-            from django.contrib.auth.models import Permission
-
-            user.user_permissions.set(Permission.objects.filter(
-                content_type__app_label__in=["articles", "reviews"], codename__startswith="view_"))
+        # Editors manage types, topics and profiles in the back office; everyone else may look.
+        back_office = Permission.objects.filter(content_type__app_label__in=["articles", "reviews"])
+        if EDITORS not in groups:
+            back_office = back_office.filter(codename__startswith="view_")
+        user.user_permissions.set(back_office)
         if reviewer:
             credentials, specialty, registration = reviewer
             ReviewerProfile.objects.update_or_create(user=user, defaults={
@@ -85,9 +80,6 @@ class Command(BaseCommand):
                               comment="Demo content")
 
     def _articles(self, users):
-        from reviews.models import CHECKLIST_KEYS
-        from reviews.workflow import article_approve, article_request_changes, article_submit
-
         lines = []
         article = self._create(MELATONIN, users["writer"])
         if article:
@@ -103,19 +95,17 @@ class Command(BaseCommand):
         article = self._create(SLEEP_HYGIENE, users["writer"])
         if article:
             # Sent back: a reviewer asked for changes, so it is a draft with an open comment.
-            article_submit_ready = ArticleContent.of(article)
-            article_submit_ready.sections["who_should_avoid"] = (
+            completed = ArticleContent.of(article)
+            completed.sections["who_should_avoid"] = (
                 "<p>These habits are safe for almost everyone. People with bipolar disorder should not "
                 "restrict their sleep without their care team, and anyone with epilepsy should avoid "
                 "sleep deprivation, which can trigger seizures.</p>")
-            article_submit_ready.sections["when_to_seek_help"] = (
+            completed.sections["when_to_seek_help"] = (
                 "<p>See a doctor if you still sleep badly after a month of steady habits, or if you "
                 "snore loudly, gasp at night or feel very sleepy by day, which can be signs of sleep "
                 "apnoea. Call emergency services if you have thoughts of harming yourself.</p>")
-            from articles.services import article_update
-
             article = article_update(article=article, by=users["writer"], expected_version=article.version,
-                                     content=article_submit_ready, comment="Filled the safety sections")
+                                     content=completed, comment="Filled the safety sections")
             article_submit(article=article, by=users["writer"])
             article_request_changes(
                 article=article, by=users["pharmacist"],
