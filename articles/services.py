@@ -5,7 +5,6 @@ django-reversion revision (with its user and comment) that follows sections and 
 """
 import calendar
 import datetime
-import re
 
 import reversion
 from django.core.exceptions import ValidationError
@@ -21,9 +20,8 @@ from .models import Article, ArticleSection, ArticleType, Publication, Reference
 from .permissions import can_create, can_edit
 from .sanitize import clean_html
 from .sections import SECTIONS, SECTIONS_BY_KEY
+from .validators import validate_doi, validate_pmid
 
-DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
-PMID_RE = re.compile(r"^\d{1,8}$")
 _url_validator = URLValidator(schemes=["http", "https"])
 
 
@@ -36,10 +34,11 @@ def reference_errors(references: list[dict]) -> list[str]:
             continue
         if not ref["title"]:
             errors.append(f"Reference {number} needs a title.")
-        if ref["doi"] and not DOI_RE.match(ref["doi"]):
-            errors.append(f'Reference {number}: "{ref["doi"]}" is not a DOI (it should look like 10.1000/xyz123).')
-        if ref["pmid"] and not PMID_RE.match(ref["pmid"]):
-            errors.append(f'Reference {number}: "{ref["pmid"]}" is not a PubMed ID (1 to 8 digits).')
+        for validate, value in ((validate_doi, ref["doi"]), (validate_pmid, ref["pmid"])):
+            try:
+                validate(value)
+            except ValidationError as exc:
+                errors.append(f"Reference {number}: {exc.messages[0]}")
         if ref["url"]:
             try:
                 _url_validator(ref["url"])
@@ -238,6 +237,31 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return day.replace(year=year, month=month, day=min(day.day, last_day))
 
 
+def snapshot_fields(article: Article, content: ArticleContent) -> dict:
+    """What a reader sees of this content: shared by publication and preview."""
+    return {
+        "slug": article.slug,
+        "title": content.title,
+        "summary": content.summary,
+        "body": content.body,
+        "sections": [
+            {"key": section.key, "title": section.title, "html": content.sections[section.key]}
+            for section in SECTIONS if section.key in content.sections
+        ],
+        "references": [
+            {**ref, "number": number,
+             "doi_url": f"https://doi.org/{ref['doi']}" if ref["doi"] else "",
+             "pmid_url": f"https://pubmed.ncbi.nlm.nih.gov/{ref['pmid']}/" if ref["pmid"] else ""}
+            for number, ref in enumerate(content.references, start=1)
+        ],
+        "authors": [
+            {"id": user.pk, "username": user.get_username(), "name": user.get_full_name() or user.get_username()}
+            for user in article.authors.order_by("last_name", "first_name", "username")
+        ],
+        "article_type_name": _article_type(content.article_type_key).name,
+    }
+
+
 def publication_create(*, article: Article, revision, content_hash: str, reviewer,
                        reviewer_name: str, reviewer_credentials: str, reviewed_at) -> Publication:
     """Freeze the approved revision as readers will see it. Called by the approval service only.
@@ -249,35 +273,17 @@ def publication_create(*, article: Article, revision, content_hash: str, reviewe
     if content.hash() != content_hash:
         raise ValidationError("The approved revision does not match the approved content hash.")
     first = article.publications.order_by("published_at").values_list("published_at", flat=True).first()
-    article_type = _article_type(content.article_type_key)
+    interval = _article_type(content.article_type_key).review_interval_months
     return Publication.objects.create(
         article=article,
         revision=revision,
         content_hash=content_hash,
-        slug=article.slug,
-        title=content.title,
-        summary=content.summary,
-        body=content.body,
-        sections=[
-            {"key": section.key, "title": section.title, "html": content.sections[section.key]}
-            for section in SECTIONS if section.key in content.sections
-        ],
-        references=[
-            {**ref, "number": number,
-             "doi_url": f"https://doi.org/{ref['doi']}" if ref["doi"] else "",
-             "pmid_url": f"https://pubmed.ncbi.nlm.nih.gov/{ref['pmid']}/" if ref["pmid"] else ""}
-            for number, ref in enumerate(content.references, start=1)
-        ],
-        authors=[
-            {"id": user.pk, "username": user.get_username(), "name": user.get_full_name() or user.get_username()}
-            for user in article.authors.order_by("last_name", "first_name", "username")
-        ],
-        article_type_name=article_type.name,
         reviewer=reviewer,
         reviewer_name=reviewer_name,
         reviewer_credentials=reviewer_credentials,
         reviewed_at=reviewed_at,
-        next_review_due=add_months(timezone.localdate(reviewed_at), article_type.review_interval_months),
+        next_review_due=add_months(timezone.localdate(reviewed_at), interval),
         published_at=reviewed_at,
         first_published_at=first or reviewed_at,
+        **snapshot_fields(article, content),
     )

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "reversion",
+    "tinymce",
     "cms",
     "articles",
     "reviews",
@@ -93,7 +94,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/admin/"
+LOGIN_REDIRECT_URL = "/editorial/"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
@@ -126,6 +127,27 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     # /healthz answers load balancers over plain HTTP inside the network.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# The editor offers only what the sanitizer keeps, so writers never see formatting vanish on save.
+# TinyMCE 7 is GPL-licensed; this project is open source.
+TINYMCE_DEFAULT_CONFIG = {
+    "license_key": "gpl",
+    "menubar": False,
+    "branding": False,
+    "promotion": False,
+    "height": 260,
+    "plugins": "lists link autoresize",
+    "toolbar": "blocks | bold italic | bullist numlist | link blockquote | undo redo",
+    "block_formats": "Paragraph=p; Heading=h2; Subheading=h3",
+    "valid_elements": "p,br,h2,h3,h4,strong/b,em/i,ul,ol,li,a[href|title],blockquote,sub,sup",
+    "invalid_styles": "color font-size font-family background-color",
+    "paste_data_images": False,
+    "paste_webkit_styles": "none",
+    "paste_remove_styles_if_webkit": True,
+    "link_default_protocol": "https",
+    "entity_encoding": "raw",
+    "convert_urls": False,
+}
 
 LOGGING = {
     "version": 1,

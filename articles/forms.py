@@ -1,0 +1,105 @@
+"""The article editor's forms. They parse input; the services decide and sanitize."""
+from django import forms
+from tinymce.widgets import TinyMCE
+
+from .content import REFERENCE_FIELDS, ArticleContent
+from .models import Article, ArticleType, Topic
+from .sections import SECTIONS
+from .validators import validate_doi, validate_pmid
+
+
+def section_field_name(key: str) -> str:
+    return f"section_{key}"
+
+
+class RichText(TinyMCE):
+    """A textarea that TinyMCE enhances when JavaScript runs; without it, plain HTML still posts."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"rows": 8, **(attrs or {})})
+
+
+class ArticleForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                              help_text="Two or three plain sentences shown under the title and in search results.")
+    article_type = forms.ModelChoiceField(queryset=ArticleType.objects.all(), to_field_name="key",
+                                          empty_label=None, label="Article type",
+                                          help_text="Decides which safety sections are required.")
+    topics = forms.ModelMultipleChoiceField(queryset=Topic.objects.all(), required=False,
+                                            widget=forms.CheckboxSelectMultiple)
+    body = forms.CharField(widget=RichText(), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    comment = forms.CharField(max_length=200, required=False, label="What changed (for the history)",
+                              help_text='For example "Added interactions with alcohol".')
+
+    def __init__(self, *args, article: Article | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.article = article
+        for section in SECTIONS:
+            self.fields[section_field_name(section.key)] = forms.CharField(
+                label=section.title, help_text=section.description, required=False, widget=RichText(),
+            )
+
+    @classmethod
+    def initial_for(cls, article: Article) -> dict:
+        initial = {
+            "title": article.title, "summary": article.summary, "article_type": article.article_type.key,
+            "topics": list(article.topics.all()), "body": article.body, "version": article.version,
+        }
+        for key, html in article.sections_dict().items():
+            initial[section_field_name(key)] = html
+        return initial
+
+    def section_fields(self):
+        """(section, bound field) in reading order, for the template."""
+        return [(section, self[section_field_name(section.key)]) for section in SECTIONS]
+
+    def content(self, references: list[dict]) -> ArticleContent:
+        data = self.cleaned_data
+        return ArticleContent(
+            title=data["title"], summary=data["summary"], body=data["body"],
+            article_type_key=data["article_type"].key,
+            sections={section.key: data[section_field_name(section.key)] for section in SECTIONS},
+            references=references,
+        )
+
+
+class ReferenceForm(forms.Form):
+    title = forms.CharField(max_length=500, required=False)
+    url = forms.URLField(max_length=1000, required=False, label="URL", assume_scheme="https")
+    doi = forms.CharField(max_length=200, required=False, label="DOI", validators=[validate_doi],
+                          widget=forms.TextInput(attrs={"placeholder": "10.1000/xyz123"}))
+    pmid = forms.CharField(max_length=20, required=False, label="PMID", validators=[validate_pmid],
+                           widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    source = forms.CharField(max_length=300, required=False, label="Journal or publisher")
+    year = forms.IntegerField(min_value=1800, max_value=2100, required=False)
+    accessed = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if any(data.get(name) for name in ("url", "doi", "pmid", "source", "year")) and not data.get("title"):
+            self.add_error("title", "A reference needs a title.")
+        return data
+
+    def is_blank(self) -> bool:
+        return not any(self.cleaned_data.get(name) for name in REFERENCE_FIELDS)
+
+
+class BaseReferenceFormSet(forms.BaseFormSet):
+    def references(self) -> list[dict]:
+        """The references in the order the writer gave them, without blank or deleted rows."""
+        # ordered_forms already leaves out deleted rows and untouched extra rows.
+        return [{name: form.cleaned_data.get(name) for name in REFERENCE_FIELDS}
+                for form in self.ordered_forms if not form.is_blank()]
+
+
+ReferenceFormSet = forms.formset_factory(
+    ReferenceForm, formset=BaseReferenceFormSet, extra=1, can_delete=True, can_order=True,
+    max_num=100, validate_max=True,
+)
+
+
+def reference_initial(article: Article) -> list[dict]:
+    return [{name: getattr(ref, name) for name in REFERENCE_FIELDS} for ref in article.references.all()]
+

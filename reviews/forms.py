@@ -1,0 +1,56 @@
+from django import forms
+
+from articles.models import Article, ArticleType, Topic
+
+from .models import CHECKLIST, COMMENT_TARGETS
+
+
+class ReviewForm(forms.Form):
+    """The reviewer's checklist, overall rating and note. Mandatory items are marked in labels."""
+
+    rating = forms.TypedChoiceField(
+        choices=[(n, str(n)) for n in range(1, 6)], coerce=int, required=False,
+        widget=forms.RadioSelect, label="Overall quality as a source of information (1 = low, 5 = high)",
+    )
+    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                              label="Note to the writer")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, question, mandatory in CHECKLIST:
+            self.fields[f"check_{key}"] = forms.BooleanField(
+                required=False, label=question + (" (required for approval)" if mandatory else ""),
+            )
+            self.fields[f"check_{key}"].mandatory = mandatory
+
+    def checklist_fields(self):
+        return [self[f"check_{key}"] for key, _, _ in CHECKLIST]
+
+    def checklist(self) -> dict:
+        return {key: bool(self.cleaned_data.get(f"check_{key}")) for key, _, _ in CHECKLIST}
+
+
+class CommentForm(forms.Form):
+    section = forms.ChoiceField(choices=COMMENT_TARGETS, label="About")
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Comment")
+
+
+CommentFormSet = forms.formset_factory(CommentForm, extra=3, max_num=30, validate_max=True)
+
+
+class ResolveCommentForm(forms.Form):
+    reply = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                            label="Reply to the reviewer")
+
+
+class UnpublishForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Why it is being unpublished")
+
+
+class DashboardFilterForm(forms.Form):
+    status = forms.ChoiceField(choices=[("", "Any state"), *Article.Status.choices], required=False)
+    article_type = forms.ModelChoiceField(ArticleType.objects.all(), required=False, empty_label="Any type",
+                                          to_field_name="key", label="Type")
+    topic = forms.ModelChoiceField(Topic.objects.all(), required=False, empty_label="Any topic",
+                                   to_field_name="slug")
+    person = forms.CharField(required=False, label="Author (username)")

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reviews"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("articles/<int:pk>/", views.article_workspace, name="article"),
+    path("articles/<int:pk>/submit/", views.submit, name="submit"),
+    path("articles/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("articles/<int:pk>/unpublish/", views.unpublish, name="unpublish"),
+    path("articles/<int:pk>/review/", views.review, name="review"),
+    path("comments/<int:comment_id>/resolve/", views.resolve_comment, name="resolve_comment"),
+]

@@ -1,0 +1,90 @@
+// Article editor enhancements. The form works without this file: it only adds the live gate
+// panel, required-section markers that follow the chosen type, and an "Add a reference" button.
+(function () {
+  "use strict";
+  const form = document.getElementById("article-form");
+  if (!form) return;
+
+  // References: clone the empty row, numbering it as Django's formset expects.
+  const rows = form.querySelector("[data-reference-rows]");
+  const template = document.getElementById("reference-template");
+  const addButton = form.querySelector("[data-add-reference]");
+  const total = form.querySelector("input[name='refs-TOTAL_FORMS']");
+  if (rows && template && addButton && total) {
+    addButton.hidden = false;
+    addButton.addEventListener("click", function () {
+      const index = parseInt(total.value, 10);
+      const html = template.innerHTML.replace(/__prefix__/g, String(index)).replace(/__n__/g, String(index + 1));
+      rows.insertAdjacentHTML("beforeend", html);
+      total.value = String(index + 1);
+      const first = rows.lastElementChild.querySelector("input");
+      if (first) first.focus();
+    });
+  }
+
+  // Required markers follow the article type.
+  const requirements = JSON.parse(form.dataset.typeRequirements || "{}");
+  const typeSelect = form.querySelector("select[name='article_type']");
+  function markRequired() {
+    const required = requirements[typeSelect.value] || [];
+    form.querySelectorAll("[data-section]").forEach(function (wrapper) {
+      const label = wrapper.querySelector("label");
+      let tag = label.querySelector(".required-tag");
+      if (required.indexOf(wrapper.dataset.section) >= 0) {
+        if (!tag) {
+          tag = document.createElement("span");
+          tag.className = "required-tag";
+          tag.textContent = "Required";
+          label.append(" ", tag);
+        }
+      } else if (tag) {
+        tag.remove();
+      }
+    });
+  }
+  if (typeSelect) typeSelect.addEventListener("change", function () { markRequired(); scheduleGate(); });
+
+  // Live gate: ask the server, which applies the same rules as submission.
+  const results = document.querySelector("[data-gate-results]");
+  let timer = null;
+  function scheduleGate() {
+    clearTimeout(timer);
+    timer = setTimeout(checkGate, 700);
+  }
+  function checkGate() {
+    if (window.tinymce) window.tinymce.triggerSave();
+    fetch(form.dataset.gateUrl, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) { if (data) renderGate(data.failures); })
+      .catch(function () { /* the server-rendered verdict stays; saving still works */ });
+  }
+  function renderGate(failures) {
+    if (!results) return;
+    results.textContent = "";
+    const summary = document.createElement("p");
+    if (!failures.length) {
+      summary.className = "gate-ok";
+      summary.textContent = "Every required section holds real content and the sources are cited.";
+      results.append(summary);
+      return;
+    }
+    summary.textContent = "Not yet: " + failures.length + " thing" + (failures.length === 1 ? "" : "s") +
+      " to fix before it can be submitted.";
+    const list = document.createElement("ul");
+    list.className = "gate-failures";
+    failures.forEach(function (failure) {
+      const item = document.createElement("li");
+      item.dataset.field = failure.field;
+      item.textContent = failure.message;
+      list.append(item);
+    });
+    results.append(summary, list);
+  }
+  form.addEventListener("input", scheduleGate);
+  form.addEventListener("change", scheduleGate);
+  if (window.tinymce) {
+    window.tinymce.on("AddEditor", function (event) {
+      event.editor.on("input change undo redo", scheduleGate);
+    });
+  }
+})();
