@@ -54,7 +54,12 @@ class ReviewerProfile(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.display_name)[:100] or f"reviewer-{self.user_id}"
+            base = slugify(self.display_name)[:90] or "reviewer"
+            slug, n = base, 2
+            # Two clinicians may share a name; their public pages may not share an address.
+            while ReviewerProfile.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+                slug, n = f"{base}-{n}", n + 1
+            self.slug = slug
         super().save(*args, **kwargs)
 
 

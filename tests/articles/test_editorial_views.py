@@ -1,0 +1,178 @@
+"""The article editor over HTTP: creating, saving, refusing with every reason, keeping the text."""
+import re
+
+from django.urls import reverse
+
+from articles.models import Article
+from articles.selectors import article_history
+from tests.factories import SECTION_TEXT, make_draft, make_published, make_writer
+
+
+def editor_post(article=None, **overrides):
+    """A full editor submission, as the browser sends it without JavaScript."""
+    data = {
+        "title": "Valerian for sleep",
+        "summary": "What valerian root is and what the evidence says.",
+        "article_type": "substance",
+        "body": "<p>Valerian is a plant whose root is sold as a sleep aid.</p>",
+        "version": article.version if article else "",
+        "comment": "",
+        "refs-TOTAL_FORMS": "3", "refs-INITIAL_FORMS": "0", "refs-MIN_NUM_FORMS": "0", "refs-MAX_NUM_FORMS": "100",
+        "refs-0-title": "A trial of valerian", "refs-0-doi": "10.1000/valerian.1", "refs-0-ORDER": "2",
+        "refs-1-title": "A review of herbal sleep aids", "refs-1-pmid": "12345678", "refs-1-ORDER": "1",
+        "refs-2-title": "Herbal medicines regulation", "refs-2-url": "https://example.org/herbal", "refs-2-ORDER": "3",
+    }
+    for key, text in SECTION_TEXT.items():
+        data[f"section_{key}"] = f"<p>{text}</p>"
+    data.update(overrides)
+    return data
+
+
+def test_a_writer_creates_a_draft_in_the_editor(client):
+    writer = make_writer()
+    client.force_login(writer)
+    response = client.post(reverse("articles:new"), editor_post())
+    article = Article.objects.get(title="Valerian for sleep")
+    assert response.status_code == 302
+    assert response.url == reverse("reviews:article", args=[article.pk])
+    assert article.status == "draft"
+    assert list(article.authors.all()) == [writer]
+    # References keep the order the writer gave, not the order of the rows.
+    assert [ref.title for ref in article.references.all()] == ["A review of herbal sleep aids", "A trial of valerian",
+                                                                   "Herbal medicines regulation"]
+
+
+def test_the_editor_stores_only_sanitized_html(client):
+    client.force_login(make_writer())
+    client.post(reverse("articles:new"), editor_post(
+        body='<p style="color:red" class="MsoNormal">Kept text<script>alert(1)</script><o:p></o:p></p>'))
+    body = Article.objects.get(title="Valerian for sleep").body
+    assert body == "<p>Kept text</p>"
+
+
+def test_a_malformed_doi_is_refused_and_everything_typed_is_kept(client):
+    client.force_login(make_writer())
+    response = client.post(reverse("articles:new"), editor_post(**{"refs-0-doi": "doi:not-a-doi",
+                                                                   "title": "My unsaved title"}))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert not Article.objects.exists()
+    assert "is not a DOI" in page
+    assert 'value="My unsaved title"' in page
+    assert "doi:not-a-doi" in page
+    assert "Valerian is a plant whose root is sold as a sleep aid." in page
+
+
+def test_the_error_summary_links_to_each_field_with_an_error(client):
+    client.force_login(make_writer())
+    page = client.post(reverse("articles:new"), editor_post(title="", **{"refs-1-pmid": "PMID99"})).content.decode()
+    summary = page.split('id="error-summary"')[1].split("</div>")[0]
+    assert 'href="#id_title"' in summary
+    assert 'href="#id_refs-1-pmid"' in summary
+
+
+def test_every_field_has_a_label(client):
+    client.force_login(make_writer())
+    page = client.get(reverse("articles:new")).content.decode()
+    ids = set(re.findall(r'<(?:input|textarea|select)[^>]*\bid="([^"]+)"', page))
+    ids -= {i for i in ids if "__prefix__" in i}
+    labelled = set(re.findall(r'<label[^>]*for="([^"]+)"', page))
+    hidden = set(re.findall(r'<input type="hidden"[^>]*id="([^"]+)"', page))
+    assert ids - hidden - labelled == set()
+
+
+def test_the_editor_marks_the_required_sections_of_the_articles_type(client):
+    writer = make_writer()
+    article = make_draft(writer, type_key="condition")
+    client.force_login(writer)
+    page = client.get(reverse("articles:edit", args=[article.pk])).content.decode()
+    marked = set(re.findall(r'data-section="(\w+)">\s*<div[^>]*>\s*<label[^>]*>[^<]*<span class="required-tag"', page))
+    assert marked == {"evidence_summary", "alternatives", "when_to_seek_help"}
+
+
+def test_the_editor_shows_which_sections_still_fail_the_gate(client):
+    writer = make_writer()
+    article = make_draft(writer, sections={"evidence_summary": "<p>TBD</p>"})
+    client.force_login(writer)
+    page = client.get(reverse("articles:edit", args=[article.pk])).content.decode()
+    gate = page.split('data-gate-panel')[1].split("</section>")[0]
+    assert "Side effects" in gate and "is empty" in gate
+    assert "placeholder" in gate
+
+
+def test_the_live_gate_check_judges_unsaved_text(client):
+    client.force_login(make_writer())
+    data = editor_post(section_side_effects="<p>N/A</p>")
+    failures = client.post(reverse("articles:gate"), data).json()["failures"]
+    assert [f["field"] for f in failures] == ["side_effects"]
+    data = editor_post()
+    assert client.post(reverse("articles:gate"), data).json()["failures"] == []
+
+
+def test_a_stale_save_is_refused_with_the_text_kept_and_a_link_to_the_changes(client):
+    writer, colleague = make_writer(), make_writer()
+    article = make_draft(writer)
+    article.authors.add(colleague)
+    opened_version = article.version
+    client.force_login(colleague)
+    assert client.post(reverse("articles:edit", args=[article.pk]),
+                       editor_post(article, title="The colleague's title")).status_code == 302
+    client.force_login(writer)
+    response = client.post(reverse("articles:edit", args=[article.pk]),
+                           editor_post(article, version=opened_version, title="The writer's title"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "saved by someone else" in page
+    assert 'value="The writer\'s title"' in page or "value=\"The writer&#x27;s title\"" in page
+    assert reverse("articles:compare", args=[article.pk]) + "?from=" in page
+    assert Article.objects.get(pk=article.pk).title == "The colleague's title"
+
+
+def test_editing_a_published_article_keeps_the_live_page_until_approval(client):
+    writer = make_writer()
+    article = make_published(writer, title="The reviewed title")
+    client.force_login(writer)
+    client.post(reverse("articles:edit", args=[article.pk]), editor_post(article, title="An unreviewed title"))
+    client.logout()
+    page = client.get(f"/articles/{article.slug}/").content.decode()
+    assert "The reviewed title" in page
+    assert "An unreviewed title" not in page
+
+
+def test_history_lists_revisions_newest_first_and_compare_marks_changed_words(client):
+    writer = make_writer()
+    article = make_draft(writer)
+    client.force_login(writer)
+    client.post(reverse("articles:edit", args=[article.pk]),
+                editor_post(article, title="Valerian root and sleep", comment="Sharper title"))
+    history = client.get(reverse("articles:history", args=[article.pk])).content.decode()
+    assert history.index("Sharper title") < history.index("Created")
+    new, old = [meta.revision_id for meta in article_history(article)]
+    compare = client.get(reverse("articles:compare", args=[article.pk]) + f"?from={old}&to={new}").content.decode()
+    assert "<ins>Valerian root and sleep</ins>" in compare or "<ins>Valerian</ins>" in compare
+    assert "<del>" in compare
+
+
+def test_reverting_from_the_history_makes_a_new_draft_and_never_publishes(client):
+    writer = make_writer()
+    article = make_published(writer, title="First approved title")
+    client.force_login(writer)
+    client.post(reverse("articles:edit", args=[article.pk]), editor_post(article, title="Second title"))
+    oldest = list(article_history(article))[-1].revision_id
+    response = client.post(reverse("articles:revert", args=[article.pk, oldest]))
+    article.refresh_from_db()
+    assert response.status_code == 302
+    assert article.status == "draft"
+    assert article.title == "First approved title"
+    assert article.live_publication.title == "First approved title"
+    assert len(article_history(article)) == 3
+
+
+def test_the_preview_shows_the_draft_as_readers_would_and_is_never_cached(client):
+    writer = make_writer()
+    article = make_draft(writer, title="A title only in the draft")
+    client.force_login(writer)
+    response = client.get(reverse("articles:preview", args=[article.pk]))
+    assert "A title only in the draft" in response.content.decode()
+    assert "Preview of the working copy" in response.content.decode()
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]

@@ -1,0 +1,158 @@
+"""The review page, answering a review, and the dashboard, over HTTP."""
+from django.urls import reverse
+
+from articles.models import Article
+from reviews.models import CHECKLIST, ReviewComment
+from tests.factories import edit_article, make_draft, make_editor, make_in_review, make_published, make_reviewer, make_writer
+from reviews.workflow import article_submit
+
+
+def approve_data(**overrides):
+    data = {f"check_{key}": "on" for key, _, _ in CHECKLIST}
+    data.update({"rating": "4", "comment": "", "decision": "approve",
+                 "comments-TOTAL_FORMS": "1", "comments-INITIAL_FORMS": "0",
+                 "comments-MIN_NUM_FORMS": "0", "comments-MAX_NUM_FORMS": "30",
+                 "comments-0-section": "general", "comments-0-text": ""})
+    data.update(overrides)
+    return data
+
+
+def test_a_first_review_shows_the_whole_article(client):
+    article = make_in_review(title="Kava and anxiety")
+    client.force_login(make_reviewer())
+    page = client.get(reverse("reviews:review", args=[article.pk])).content.decode()
+    assert "first review: the whole article" in page
+    assert "<ins>Kava and anxiety</ins>" in page
+
+
+def test_a_later_review_shows_only_what_changed_since_the_last_approval(client):
+    writer = make_writer()
+    article = make_published(writer)
+    edit_article(article, writer, title="A new title after approval")
+    article_submit(article=Article.objects.get(pk=article.pk), by=writer)
+    client.force_login(make_reviewer())
+    page = client.get(reverse("reviews:review", args=[article.pk])).content.decode()
+    assert "showing changes since" in page
+    assert "<ins>" in page and "<del>" in page
+    assert "Side effects <span class=\"unchanged\">(unchanged)</span>" in page
+
+
+def test_the_checklist_marks_the_mandatory_items(client):
+    article = make_in_review()
+    client.force_login(make_reviewer())
+    page = client.get(reverse("reviews:review", args=[article.pk])).content.decode()
+    mandatory = [question for _, question, required in CHECKLIST if required]
+    for question in mandatory:
+        assert f"{question} (required for approval)" in page
+    assert page.count("(required for approval)") == len(mandatory)
+
+
+def test_a_reviewer_approves_and_the_public_page_shows_them(client):
+    article = make_in_review()
+    reviewer = make_reviewer(first_name="Noor", last_name="Haddad", credentials="PharmD")
+    client.force_login(reviewer)
+    response = client.post(reverse("reviews:review", args=[article.pk]), approve_data())
+    assert response.status_code == 302
+    client.logout()
+    page = client.get(response.url).content.decode()
+    assert "Medically reviewed by <strong>Noor Haddad, PharmD</strong>" in page
+
+
+def test_a_refused_approval_shows_every_reason_and_keeps_the_answers(client):
+    article = make_in_review()
+    client.force_login(make_reviewer())
+    data = approve_data(rating="")
+    del data["check_accuracy"], data["check_dosing_safe"]
+    data["comment"] = "My note so far"
+    page = client.post(reverse("reviews:review", args=[article.pk]), data).content.decode()
+    assert "The article was not approved" in page
+    summary = page.split('id="error-summary"')[1].split("</div>")[0]
+    assert "The content is medically accurate." in summary
+    assert "Any dosing information is safe" in summary
+    assert "rating from 1 to 5" in page
+    assert "My note so far" in page
+    assert Article.objects.get(pk=article.pk).status == "in_review"
+
+
+def test_requesting_changes_sends_comments_tied_to_sections_back_to_the_writer(client):
+    writer = make_writer()
+    article = make_in_review(writer)
+    client.force_login(make_reviewer())
+    response = client.post(reverse("reviews:review", args=[article.pk]), approve_data(**{
+        "decision": "request_changes", "comments-0-section": "side_effects",
+        "comments-0-text": "Name the serious liver effects.",
+    }))
+    assert response.status_code == 302
+    assert Article.objects.get(pk=article.pk).status == "draft"
+    client.force_login(writer)
+    page = client.get(reverse("reviews:article", args=[article.pk])).content.decode()
+    assert "Side effects" in page and "Name the serious liver effects." in page
+    dashboard = client.get(reverse("reviews:dashboard")).content.decode()
+    sent_back = dashboard.split("Sent back to me")[1].split("</section>")[0]
+    assert article.title in sent_back
+
+
+def test_the_writer_resolves_a_comment_with_a_reply_and_resubmits(client):
+    writer = make_writer()
+    article = make_in_review(writer)
+    reviewer = make_reviewer()
+    client.force_login(reviewer)
+    client.post(reverse("reviews:review", args=[article.pk]), approve_data(**{
+        "decision": "request_changes", "comments-0-section": "interactions", "comments-0-text": "Mention alcohol."}))
+    comment = ReviewComment.objects.get(article=article)
+    client.force_login(writer)
+    client.post(reverse("reviews:resolve_comment", args=[comment.pk]), {"reply": "Alcohol is in the first line."})
+    client.post(reverse("reviews:submit", args=[article.pk]))
+    comment.refresh_from_db()
+    assert comment.is_resolved and comment.reply == "Alcohol is in the first line."
+    assert Article.objects.get(pk=article.pk).status == "in_review"
+    client.force_login(reviewer)
+    assert client.post(reverse("reviews:review", args=[article.pk]), approve_data()).status_code == 302
+
+
+def test_a_refused_submission_names_every_missing_section(client):
+    writer = make_writer()
+    article = make_draft(writer, sections={})
+    client.force_login(writer)
+    response = client.post(reverse("reviews:submit", args=[article.pk]), follow=True)
+    page = response.content.decode()
+    for title in ("Side effects", "Interactions", "Who should avoid it", "When to seek help", "Legal status"):
+        assert f"The required section &quot;{title}&quot; is empty." in page
+    assert Article.objects.get(pk=article.pk).status == "draft"
+
+
+def test_the_dashboard_uses_the_same_number_of_queries_for_few_and_many_articles(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    editor = make_editor()
+    writer = make_writer()
+    client.force_login(editor)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("reviews:dashboard")).status_code == 200
+        return len(queries)
+
+    make_draft(writer)
+    few = count()
+    for _ in range(12):
+        make_draft(writer)
+    assert count() == few
+
+
+def test_reviewers_see_articles_awaiting_review_oldest_first(client):
+    older = make_in_review(title="Submitted first")
+    newer = make_in_review(title="Submitted second")
+    client.force_login(make_reviewer())
+    page = client.get(reverse("reviews:dashboard")).content.decode()
+    awaiting = page.split("Awaiting review")[1].split("</section>")[0]
+    assert awaiting.index(older.title) < awaiting.index(newer.title)
+
+
+def test_editors_filter_the_desk_by_state(client):
+    make_draft(title="Still a draft")
+    make_in_review(title="Being reviewed")
+    client.force_login(make_editor())
+    page = client.get(reverse("reviews:dashboard") + "?status=in_review").content.decode()
+    assert "Being reviewed" in page and "Still a draft" not in page
