@@ -170,8 +170,19 @@ class RevisionMeta(models.Model):
     version = models.PositiveIntegerField()
 
 
+class ImmutableQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ValidationError(f"{self.model._meta.verbose_name} rows are never edited.")
+
+    def delete(self):
+        raise ValidationError(f"{self.model._meta.verbose_name} rows are never deleted.")
+
+
 class ImmutableModel(models.Model):
-    """Rows written once: updates and deletes are refused, so history cannot be rewritten."""
+    """Rows written once: updates and deletes are refused, one by one or in bulk, so history
+    cannot be rewritten through the ORM."""
+
+    objects = ImmutableQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -190,6 +201,10 @@ class Publication(ImmutableModel):
 
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="publications")
     revision = models.ForeignKey("reversion.Revision", on_delete=models.PROTECT, related_name="+")
+    # The submission this approval consumed. One approval per submission, enforced by the database:
+    # two reviewers approving at once cannot both publish. The same revision may be published
+    # again later (after an unpublish, or a re-review with no changes) through a new submission.
+    submission = models.OneToOneField("AuditEntry", on_delete=models.PROTECT, related_name="publication")
     content_hash = models.CharField(max_length=64)
     slug = models.SlugField(max_length=200)
     title = models.CharField(max_length=200)
@@ -211,9 +226,6 @@ class Publication(ImmutableModel):
 
     class Meta:
         ordering = ["-published_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["article", "revision"], name="one_publication_per_revision"),
-        ]
 
     def __str__(self):
         return f"{self.title} (reviewed {self.reviewed_at:%Y-%m-%d})"

@@ -24,19 +24,19 @@ ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
 # bleach keeps the text inside elements it strips; for these the text is code or markup, not prose.
 DROPPED_WITH_CONTENT = ("script", "style", "svg", "math", "noscript", "template", "iframe",
-                        "object", "embed", "title", "head", "xml")
+                        "object", "title", "head", "xml")
 _DROP_RE = re.compile(
     r"<(%s)\b[^>]*>.*?</\1\s*>" % "|".join(DROPPED_WITH_CONTENT), re.IGNORECASE | re.DOTALL
 )
-_DROP_UNCLOSED_RE = re.compile(r"<(%s)\b[^>]*>.*\Z" % "|".join(DROPPED_WITH_CONTENT),
-                               re.IGNORECASE | re.DOTALL)
+# Raw-text elements: a browser reads everything after an unclosed one as its content, so it goes too.
+_DROP_UNCLOSED_RAW_TEXT_RE = re.compile(r"<(script|style|title)\b[^>]*>.*\Z", re.IGNORECASE | re.DOTALL)
 _CONDITIONAL_COMMENT_RE = re.compile(r"<!\[(?:if|endif)[^\]]*\]>", re.IGNORECASE)
 
 # bleach (html5lib) is quadratic on deep nesting: about 157 s for 50,000 nested divs. Both
 # limits are checked with a linear scan before bleach sees the input.
 MAX_HTML_CHARS = 400_000
 MAX_NESTING_DEPTH = 60
-_TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^>]*?(/?)>")
+_TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^>]*>")
 _VOID_TAGS = frozenset({"br", "hr", "img", "input", "meta", "link", "area", "base", "col", "wbr",
                         "source", "track", "embed", "param"})
 # Elements the parser closes by itself when a sibling opens, so an unclosed run is not nesting.
@@ -85,21 +85,24 @@ def check_limits(html: str) -> None:
             f"{MAX_HTML_CHARS:,}). Split it into sections.",
             code="html_too_long",
         )
-    depth = 0
+    # Counts nesting the way an HTML parser builds it: "/>" closes only void elements, and an end
+    # tag closes only an element that is actually open, so stray or self-closed tags still count.
+    open_elements: list[str] = []
     for match in _TAG_RE.finditer(html):
-        closing, name, self_closing = match.group(1), match.group(2).lower(), match.group(3)
-        if name in _VOID_TAGS or self_closing or name in _SELF_CLOSING_SIBLINGS:
+        closing, name = match.group(1), match.group(2).lower()
+        if name in _VOID_TAGS or name in _SELF_CLOSING_SIBLINGS:
             continue
         if closing:
-            depth = max(0, depth - 1)
-        else:
-            depth += 1
-            if depth > MAX_NESTING_DEPTH:
-                raise ValidationError(
-                    f"This HTML nests elements more than {MAX_NESTING_DEPTH} deep, which no "
-                    "article needs. Remove the extra wrapping elements.",
-                    code="html_too_deep",
-                )
+            if name in open_elements:
+                del open_elements[len(open_elements) - 1 - open_elements[::-1].index(name):]
+            continue
+        open_elements.append(name)
+        if len(open_elements) > MAX_NESTING_DEPTH:
+            raise ValidationError(
+                f"This HTML nests elements more than {MAX_NESTING_DEPTH} deep, which no "
+                "article needs. Remove the extra wrapping elements.",
+                code="html_too_deep",
+            )
 
 
 def clean_html(html: str) -> str:
@@ -109,7 +112,7 @@ def clean_html(html: str) -> str:
     check_limits(html)
     html = _CONDITIONAL_COMMENT_RE.sub("", html)
     html = _DROP_RE.sub("", html)
-    html = _DROP_UNCLOSED_RE.sub("", html)
+    html = _DROP_UNCLOSED_RAW_TEXT_RE.sub("", html)
     cleaned = _cleaner().clean(html)
     # Word and Google Docs leave empty paragraphs and non-breaking-space padding behind.
     cleaned = re.sub(r"<p>(\s|&nbsp;|<br>)*</p>", "", cleaned)

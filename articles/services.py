@@ -262,7 +262,7 @@ def snapshot_fields(article: Article, content: ArticleContent) -> dict:
     }
 
 
-def publication_create(*, article: Article, revision, content_hash: str, reviewer,
+def publication_create(*, article: Article, revision, submission, content_hash: str, reviewer,
                        reviewer_name: str, reviewer_credentials: str, reviewed_at) -> Publication:
     """Freeze the approved revision as readers will see it. Called by the approval service only.
 
@@ -277,6 +277,7 @@ def publication_create(*, article: Article, revision, content_hash: str, reviewe
     return Publication.objects.create(
         article=article,
         revision=revision,
+        submission=submission,
         content_hash=content_hash,
         reviewer=reviewer,
         reviewer_name=reviewer_name,

@@ -178,7 +178,9 @@ def review(request, pk):
                               for f in comment_formset if f.cleaned_data],
                 )
                 messages.success(request, "Sent back to the writer with your comments.")
-                return _workspace(article)
+                # The draft is the writer's again; a reviewer who is not a contributor no longer
+                # sees it, so the desk is where they go next.
+                return redirect("reviews:dashboard")
             except (TransitionRefused, InvalidTransition, NotAllowed) as exc:
                 refusal = exc
     else:

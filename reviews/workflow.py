@@ -218,8 +218,10 @@ def article_approve(*, article: Article, by, checklist: dict, rating: int | None
         comment=comment,
     )
     profile = by.reviewer_profile
+    submission = article.audit_entries.filter(action=Action.SUBMIT).order_by("-id").first()
     publication = publication_create(
-        article=article, revision=article.submitted_revision, content_hash=article.submitted_hash,
+        article=article, revision=article.submitted_revision, submission=submission,
+        content_hash=article.submitted_hash,
         reviewer=by, reviewer_name=profile.display_name, reviewer_credentials=profile.credentials,
         reviewed_at=reviewed_at,
     )

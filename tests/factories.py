@@ -104,3 +104,42 @@ def make_published(writer=None, reviewer=None, **content_overrides) -> Article:
     article_approve(article=article, by=reviewer or make_reviewer(), checklist=dict(ALL_YES), rating=4)
     article.refresh_from_db()
     return article
+
+
+# --- Additions for the core suite (services, gate, workflow, public pages). ---
+
+def content_of(article) -> ArticleContent:
+    """The article's current content, read fresh from the database."""
+    return ArticleContent.of(Article.objects.select_related("article_type").get(pk=article.pk))
+
+
+def edit_article(article, by, *, comment="Edited", **changes) -> Article:
+    """Save an edit through the service at the article's current version, changing only `changes`."""
+    import dataclasses
+
+    from articles.services import article_update
+
+    current = Article.objects.get(pk=article.pk)
+    content = dataclasses.replace(content_of(current), **changes)
+    return article_update(article=current, by=by, expected_version=current.version, content=content,
+                          comment=comment)
+
+
+PLAIN_WORDS = (
+    "small trials suggest a modest benefit for sleep quality in adults but the studies were short "
+    "and poorly controlled so the true effect remains uncertain and larger independent trials are "
+    "still needed before anyone can say how well it works over months or years of regular use"
+).split()
+
+
+def words(count: int) -> str:
+    """A paragraph of exactly `count` ordinary words (no digits, hyphens or deferral phrases)."""
+    assert count <= len(PLAIN_WORDS)
+    return "<p>" + " ".join(PLAIN_WORDS[:count]) + "</p>"
+
+
+def another_reviewer(credentials="MD", **extra) -> User:
+    """A credentialled reviewer with a name of their own (make_reviewer always names Rita Osei)."""
+    n = next(_counter)
+    return make_reviewer(first_name=extra.pop("first_name", "Reviewer"),
+                         last_name=extra.pop("last_name", f"Number {n}"), credentials=credentials, **extra)

@@ -1,0 +1,87 @@
+"""Two people acting at once lose nothing (DESIGN.md invariant 7). Needs PostgreSQL row locks.
+
+Each test commits for real (transaction=True) so that two threads, each with its own connection,
+see each other's writes. serialized_rollback puts back the groups and article types that the
+data migration created, which the flush after a transactional test removes.
+"""
+import dataclasses
+import threading
+
+import pytest
+from django.db import connection
+
+from articles.errors import StaleEdit
+from articles.models import Article, AuditEntry, Publication
+from articles.services import article_update
+from reviews.models import Review
+from reviews.workflow import article_approve
+from tests.factories import (
+    ALL_YES,
+    another_reviewer,
+    content_of,
+    make_draft,
+    make_editor,
+    make_in_review,
+    make_writer,
+)
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def run_together(*calls):
+    """Run each call in its own thread, released at the same moment; return results or exceptions."""
+    barrier = threading.Barrier(len(calls))
+    outcomes = [None] * len(calls)
+
+    def worker(index, call):
+        try:
+            barrier.wait(timeout=10)
+            outcomes[index] = call()
+        except Exception as exc:  # the outcome under test may be an exception
+            outcomes[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads), "a thread is still waiting on a lock"
+    return outcomes
+
+
+def test_two_simultaneous_approvals_of_one_revision_publish_it_once():
+    article = make_in_review()
+    first, second = another_reviewer(), another_reviewer()
+
+    def approve_as(reviewer):
+        return lambda: article_approve(article=article, by=reviewer, checklist=dict(ALL_YES), rating=4)
+
+    outcomes = run_together(approve_as(first), approve_as(second))
+
+    assert sorted(type(o).__name__ for o in outcomes) == ["InvalidTransition", "Review"]
+    assert Publication.objects.filter(article=article).count() == 1
+    assert AuditEntry.objects.filter(article=article, action="approve").count() == 1
+    assert Review.objects.filter(article=article, decision="approved").count() == 1
+    assert Article.objects.get(pk=article.pk).status == Article.Status.PUBLISHED
+
+
+def test_two_simultaneous_saves_from_the_same_version_keep_one_and_refuse_the_other():
+    writer = make_writer()
+    article = make_draft(writer)
+    editor = make_editor()
+    loaded = article.version
+
+    def save_as(person, title):
+        content = dataclasses.replace(content_of(article), title=title)
+        return lambda: article_update(article=article, by=person, expected_version=loaded, content=content)
+
+    outcomes = run_together(save_as(writer, "Title from the writer"), save_as(editor, "Title from the editor"))
+
+    refused = [o for o in outcomes if isinstance(o, StaleEdit)]
+    saved = [o for o in outcomes if isinstance(o, Article)]
+    assert len(refused) == 1 and len(saved) == 1
+    stored = Article.objects.get(pk=article.pk)
+    assert stored.title == saved[0].title
+    assert stored.version == loaded + 1

@@ -1,0 +1,135 @@
+"""available_actions, role by state, as DESIGN.md's "Who may do what" table says."""
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from articles.models import Article
+from articles.permissions import EDITORS, REVIEWERS
+from articles.services import article_update
+from reviews.permissions import available_actions
+from reviews.workflow import article_approve, article_submit
+from tests.factories import (
+    ALL_YES,
+    content_of,
+    edit_article,
+    make_draft,
+    make_editor,
+    make_in_review,
+    make_published,
+    make_reviewer,
+    make_user,
+    make_writer,
+)
+
+
+def draft_after_publication(writer):
+    article = make_published(writer)
+    return edit_article(article, writer, summary="An update waiting for its review.")
+
+
+def in_review_after_publication(writer):
+    article = draft_after_publication(writer)
+    return article_submit(article=article, by=writer)
+
+
+STATES = {
+    "draft": make_draft,
+    "in_review": make_in_review,
+    "published": make_published,
+    "draft_with_live_publication": draft_after_publication,
+    "in_review_with_live_publication": in_review_after_publication,
+}
+
+ROLES = {
+    "writer_contributor": None,  # the article's own writer
+    "writer_not_contributor": make_writer,
+    "reviewer_not_contributor": lambda: make_reviewer(first_name="Noor", last_name="Haddad"),
+    "editor": make_editor,
+    "editor_also_reviewer": lambda: make_user(groups=[EDITORS, REVIEWERS], credentials="MD"),
+    "anonymous": AnonymousUser,
+}
+
+NOTHING = set()
+REVIEW = {"approve", "request_changes", "comment"}
+
+# Rows: DESIGN.md roles. Columns: states. "edit" and "revert" make a new draft, so they are open
+# whenever the article is not in review; "unpublish" needs a live publication.
+EXPECTED = {
+    "writer_contributor": {
+        "draft": {"edit", "revert", "submit"},
+        "in_review": {"withdraw"},
+        "published": {"edit", "revert"},
+        "draft_with_live_publication": {"edit", "revert", "submit"},
+        "in_review_with_live_publication": {"withdraw"},
+    },
+    "writer_not_contributor": dict.fromkeys(STATES, NOTHING),
+    "reviewer_not_contributor": {
+        "draft": NOTHING,
+        "in_review": REVIEW,
+        "published": NOTHING,
+        "draft_with_live_publication": NOTHING,
+        "in_review_with_live_publication": REVIEW,
+    },
+    "editor": {
+        "draft": {"edit", "revert", "submit"},
+        "in_review": {"withdraw"},
+        "published": {"edit", "revert", "unpublish"},
+        "draft_with_live_publication": {"edit", "revert", "submit", "unpublish"},
+        "in_review_with_live_publication": {"withdraw", "unpublish"},
+    },
+    "editor_also_reviewer": {
+        "draft": {"edit", "revert", "submit"},
+        "in_review": {"withdraw"} | REVIEW,
+        "published": {"edit", "revert", "unpublish"},
+        "draft_with_live_publication": {"edit", "revert", "submit", "unpublish"},
+        "in_review_with_live_publication": {"withdraw", "unpublish"} | REVIEW,
+    },
+    "anonymous": dict.fromkeys(STATES, NOTHING),
+}
+
+CELLS = [(role, state) for role in EXPECTED for state in STATES]
+
+
+@pytest.mark.parametrize("role, state", CELLS)
+def test_available_actions_follow_the_design_table(role, state):
+    writer = make_writer()
+    article = STATES[state](writer)
+    person = writer if ROLES[role] is None else ROLES[role]()
+
+    assert available_actions(person, article) == EXPECTED[role][state]
+
+
+def test_an_editor_reviewer_who_edited_the_article_is_not_offered_the_review_actions():
+    writer = make_writer()
+    editor_reviewer = make_user(groups=[EDITORS, REVIEWERS], credentials="MD")
+    article = make_draft(writer)
+    edit_article(article, editor_reviewer, summary="The editor's rewrite of the summary.")
+    article = article_submit(article=article, by=writer)
+
+    assert available_actions(editor_reviewer, article) == {"withdraw"}
+
+
+def article_a_former_coauthor_edited():
+    """An article whose second writer saved a revision and was then removed from its authors."""
+    author, former, editor = make_writer(), make_writer(), make_editor()
+    article = make_draft(author)
+    article_update(article=article, by=editor, expected_version=article.version,
+                   content=content_of(article), authors=[author, former])
+    edit_article(article, former, summary="The former co-author's summary.")
+    current = Article.objects.get(pk=article.pk)
+    article_update(article=current, by=editor, expected_version=current.version,
+                   content=content_of(article), authors=[author])
+    return Article.objects.get(pk=article.pk), author, former
+
+
+def test_a_writer_who_saved_a_revision_since_the_last_approval_counts_as_a_contributor():
+    article, _, former = article_a_former_coauthor_edited()
+
+    assert available_actions(former, article) == {"edit", "revert", "submit"}
+
+
+def test_saving_before_the_last_approval_no_longer_makes_a_writer_a_contributor():
+    article, author, former = article_a_former_coauthor_edited()
+    article_submit(article=article, by=author)
+    article_approve(article=article, by=make_reviewer(), checklist=dict(ALL_YES), rating=4)
+
+    assert available_actions(former, Article.objects.get(pk=article.pk)) == NOTHING
