@@ -14,7 +14,9 @@ def normalise_reference(raw: dict) -> dict:
     for name in REFERENCE_FIELDS:
         value = raw.get(name)
         if name == "year":
-            ref[name] = int(value) if value not in (None, "") else None
+            # A year that is not a number is kept as text so reference_errors can name it.
+            text = str(value).strip() if value is not None else ""
+            ref[name] = int(text) if text.isdigit() else (text or None)
         elif name == "accessed":
             if isinstance(value, (datetime.date, datetime.datetime)):
                 value = value.isoformat()[:10]
@@ -34,10 +36,11 @@ class ArticleContent:
     references: list[dict] = field(default_factory=list)
 
     def __post_init__(self):
-        # Empty sections and unknown keys carry no content; dropping them keeps hashes stable.
-        self.sections = {
-            key: self.sections[key] for key in SECTION_KEYS if (self.sections.get(key) or "").strip()
-        }
+        # Empty sections carry no content; dropping them keeps hashes stable. Unknown keys are
+        # kept (after the known ones) so that clean_content can refuse them by name.
+        ordered = [key for key in SECTION_KEYS if key in self.sections]
+        ordered += [key for key in self.sections if key not in SECTION_KEYS]
+        self.sections = {key: self.sections[key] for key in ordered if (self.sections[key] or "").strip()}
         self.references = [normalise_reference(ref) for ref in self.references]
 
     def payload(self) -> dict:

@@ -64,8 +64,13 @@ def can_view_working_copy(user, article: Article) -> bool:
     return False
 
 
-def can_edit(user, article: Article) -> bool:
-    return is_editor(user) or (is_writer(user) and is_contributor(user, article))
+def can_edit(user, article: Article, *, contributor: bool | None = None) -> bool:
+    """Edit, revert, submit and withdraw: editors, and writers who contribute to the article."""
+    if is_editor(user):
+        return True
+    if not is_writer(user):
+        return False
+    return is_contributor(user, article) if contributor is None else contributor
 
 
 def can_create(user) -> bool:

@@ -44,8 +44,13 @@ def reference_errors(references: list[dict]) -> list[str]:
                 _url_validator(ref["url"])
             except ValidationError:
                 errors.append(f'Reference {number}: "{ref["url"]}" is not an http(s) address.')
-        if ref["year"] is not None and not 1800 <= ref["year"] <= 2100:
-            errors.append(f"Reference {number}: {ref['year']} is not a plausible year.")
+        if ref["year"] is not None and not (isinstance(ref["year"], int) and 1800 <= ref["year"] <= 2100):
+            errors.append(f'Reference {number}: "{ref["year"]}" is not a plausible year.')
+        for name in ("title", "url", "doi", "pmid", "source"):
+            limit = Reference._meta.get_field(name).max_length
+            if len(ref[name]) > limit:
+                errors.append(f"Reference {number}: the {name} is {len(ref[name])} characters long; "
+                              f"the limit is {limit}.")
     return errors
 
 

@@ -3,7 +3,7 @@
 Templates draw buttons from it, views check it, and the workflow services check it again.
 """
 from articles.models import Article
-from articles.permissions import contributor_ids, is_editor, is_reviewer, is_writer
+from articles.permissions import can_edit, contributor_ids, is_editor, is_reviewer
 
 from .workflow import TRANSITIONS, Action
 
@@ -26,7 +26,8 @@ def role_refusal(user, article: Article, action: Action, *, contributor: bool | 
         contributor = user.pk in contributor_ids(article)
     editor = is_editor(user)
     if action in (Action.EDIT, Action.REVERT, Action.SUBMIT, Action.WITHDRAW):
-        if editor or (is_writer(user) and contributor):
+        # The same rule as articles.permissions.can_edit, which the article pages ask directly.
+        if can_edit(user, article, contributor=contributor):
             return None
         return "Only the article's writers and editors can do this."
     if action in (Action.APPROVE, Action.REQUEST_CHANGES, Action.COMMENT):
