@@ -23,6 +23,7 @@ class TransitionRefused(Exception):
 
     def __init__(self, failures: list[Failure], summary: str = "The action was refused"):
         self.failures = list(failures)
+        self.summary = summary
         details = "; ".join(str(f) for f in self.failures)
         super().__init__(f"{summary}: {details}" if details else summary)
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from articles.content import ArticleContent
 from articles.diff import diff_content, diff_references
-from articles.errors import GateFailed, InvalidTransition, NotAllowed, TransitionRefused
+from articles.errors import InvalidTransition, NotAllowed, TransitionRefused
 from articles.gate import gate_failures
 from articles.permissions import article_for_view, can_edit, is_editor, is_reviewer, is_writer
 
@@ -69,7 +69,7 @@ def _workspace(article):
 
 def _report_refusal(request, exc: Exception) -> None:
     if isinstance(exc, TransitionRefused):
-        messages.error(request, str(exc).split(":")[0] + ":")
+        messages.error(request, exc.summary + ":")
         for failure in exc.failures:
             messages.error(request, failure.message, extra_tags=f"field-{failure.field}")
     else:
@@ -95,44 +95,39 @@ def article_workspace(request, pk):
     })
 
 
+def _run_transition(request, pk, action: Action, service, success: str, **arguments):
+    """Check the action is available, run its workflow service, and report the outcome."""
+    article = _article_for_action(request, pk, action)
+    try:
+        service(article=article, by=request.user, **arguments)
+    except (TransitionRefused, InvalidTransition, NotAllowed) as exc:
+        _report_refusal(request, exc)
+    else:
+        messages.success(request, success)
+    return _workspace(article)
+
+
 @login_required
 @require_POST
 def submit(request, pk):
-    article = _article_for_action(request, pk, Action.SUBMIT)
-    try:
-        article_submit(article=article, by=request.user, comment=request.POST.get("comment", ""))
-    except (GateFailed, InvalidTransition, NotAllowed) as exc:
-        _report_refusal(request, exc)
-    else:
-        messages.success(request, "Submitted for medical review. It is read-only until the review ends.")
-    return _workspace(article)
+    return _run_transition(request, pk, Action.SUBMIT, article_submit,
+                           "Submitted for medical review. It is read-only until the review ends.",
+                           comment=request.POST.get("comment", ""))
 
 
 @login_required
 @require_POST
 def withdraw(request, pk):
-    article = _article_for_action(request, pk, Action.WITHDRAW)
-    try:
-        article_withdraw(article=article, by=request.user)
-    except (InvalidTransition, NotAllowed) as exc:
-        _report_refusal(request, exc)
-    else:
-        messages.success(request, "Withdrawn from review. It is a draft again; nothing was lost.")
-    return _workspace(article)
+    return _run_transition(request, pk, Action.WITHDRAW, article_withdraw,
+                           "Withdrawn from review. It is a draft again; nothing was lost.")
 
 
 @login_required
 @require_POST
 def unpublish(request, pk):
-    article = _article_for_action(request, pk, Action.UNPUBLISH)
-    form = UnpublishForm(request.POST)
-    try:
-        article_unpublish(article=article, by=request.user, reason=form.data.get("reason", ""))
-    except (TransitionRefused, InvalidTransition, NotAllowed) as exc:
-        _report_refusal(request, exc)
-    else:
-        messages.success(request, "Unpublished. Readers now get a 404; every revision is kept.")
-    return _workspace(article)
+    return _run_transition(request, pk, Action.UNPUBLISH, article_unpublish,
+                           "Unpublished. Readers now get a 404; every revision is kept.",
+                           reason=request.POST.get("reason", ""))
 
 
 @login_required
