@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass, field
 
 from .content import ArticleContent
+from .models import ArticleType
 from .sanitize import html_to_text
 from .sections import SECTIONS
 
@@ -60,10 +61,14 @@ def diff_content(old: ArticleContent | None, new: ArticleContent) -> list[FieldD
     """Every field, each safety section in its own right. With no `old`, everything is inserted."""
     empty = ArticleContent(title="", summary="", body="", article_type_key="")
     old = old or empty
+    names = dict(ArticleType.objects.filter(key__in=[old.article_type_key, new.article_type_key])
+                 .values_list("key", "name"))
     diffs = [
         FieldDiff("title", "Title", diff_words(old.title, new.title)),
         FieldDiff("summary", "Summary", diff_words(old.summary, new.summary)),
-        FieldDiff("article_type", "Article type", diff_words(old.article_type_key, new.article_type_key)),
+        FieldDiff("article_type", "Article type", diff_words(
+            names.get(old.article_type_key, old.article_type_key), names.get(new.article_type_key, new.article_type_key),
+        )),
         FieldDiff("body", "Body", diff_words(html_to_text(old.body), html_to_text(new.body))),
     ]
     for section in SECTIONS:

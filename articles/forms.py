@@ -55,6 +55,23 @@ class ArticleForm(forms.Form):
         """(section, bound field) in reading order, for the template."""
         return [(section, self[section_field_name(section.key)]) for section in SECTIONS]
 
+    def content_so_far(self, references: list[dict]) -> ArticleContent:
+        """What the form holds now, valid or not, so the gate panel can judge unfinished work."""
+        cleaned = getattr(self, "cleaned_data", {})
+
+        def value(name):
+            if name in cleaned:
+                return cleaned[name]
+            return (self.data.get(name) if self.is_bound else self.initial.get(name)) or ""
+
+        article_type = value("article_type")
+        return ArticleContent(
+            title=str(value("title")), summary=str(value("summary")), body=str(value("body")),
+            article_type_key=getattr(article_type, "key", article_type),
+            sections={section.key: str(value(section_field_name(section.key))) for section in SECTIONS},
+            references=references,
+        )
+
     def content(self, references: list[dict]) -> ArticleContent:
         data = self.cleaned_data
         return ArticleContent(
@@ -92,6 +109,17 @@ class BaseReferenceFormSet(forms.BaseFormSet):
         # ordered_forms already leaves out deleted rows and untouched extra rows.
         return [{name: form.cleaned_data.get(name) for name in REFERENCE_FIELDS}
                 for form in self.ordered_forms if not form.is_blank()]
+
+    def references_so_far(self) -> list[dict]:
+        """The rows that are valid so far, for the gate panel while other rows still have errors."""
+        if not self.is_bound:
+            return list(self.initial or [])
+        if self.is_valid():
+            return self.references()
+        return [{name: form.cleaned_data.get(name) for name in REFERENCE_FIELDS}
+                for form in self.forms
+                if form.is_valid() and form.has_changed() and not form.is_blank()
+                and not form.cleaned_data.get("DELETE")]
 
 
 ReferenceFormSet = forms.formset_factory(

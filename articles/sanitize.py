@@ -105,6 +105,19 @@ def check_limits(html: str) -> None:
             )
 
 
+# Word pastes a bulleted list as paragraphs that start with a bullet glyph; they become a list again.
+_WORD_BULLET_PARAGRAPH_RE = re.compile(r"<p>\s*[·•▪◦§]\s*(?:&nbsp;|\s)*(.*?)</p>", re.DOTALL)
+_WORD_BULLET_RUN_RE = re.compile(r"(?:<p>\s*[·•▪◦§]\s*(?:&nbsp;|\s)*.*?</p>\s*)+", re.DOTALL)
+
+
+def _restore_word_lists(html: str) -> str:
+    def to_list(run):
+        items = _WORD_BULLET_PARAGRAPH_RE.findall(run.group(0))
+        return "<ul>" + "".join(f"<li>{item.strip()}</li>" for item in items) + "</ul>"
+
+    return _WORD_BULLET_RUN_RE.sub(to_list, html)
+
+
 def clean_html(html: str) -> str:
     """Sanitize HTML with the one allow-list. Raises ValidationError past the size or depth limit."""
     if not html:
@@ -116,6 +129,7 @@ def clean_html(html: str) -> str:
     cleaned = _cleaner().clean(html)
     # Word and Google Docs leave empty paragraphs and non-breaking-space padding behind.
     cleaned = re.sub(r"<p>(\s|&nbsp;|<br>)*</p>", "", cleaned)
+    cleaned = _restore_word_lists(cleaned)
     return cleaned.strip()
 
 

@@ -46,21 +46,12 @@ def _apply_service_errors(form: ArticleForm, formset, exc: ValidationError) -> N
 
 
 def _editor_context(form, formset, article=None):
-    article_type = None
-    if form.is_bound and form.is_valid():
-        article_type = form.cleaned_data["article_type"]
-    elif article is not None:
-        article_type = article.article_type
-    else:
-        article_type = ArticleType.objects.filter(key=form.initial.get("article_type")).first()
-    failures = []
-    if article_type is not None:
-        if form.is_bound and form.is_valid() and formset.is_valid():
-            failures = gate_failures(form.content(formset.references()), article_type)
-        elif article is not None and not form.is_bound:
-            failures = gate_failures(ArticleContent.of(article), article_type)
+    # The panel judges what is on screen, saved or not, so a blank or refused form is never "ready".
+    content = form.content_so_far(formset.references_so_far())
+    article_type = ArticleType.objects.filter(key=content.article_type_key).first()
     return {
-        "form": form, "formset": formset, "article": article, "gate_failures": failures,
+        "form": form, "formset": formset, "article": article,
+        "gate_failures": gate_failures(content, article_type) if article_type else [],
         "required_sections": set(article_type.required_sections) if article_type else set(),
         "type_requirements_json": json.dumps({t.key: t.required_sections for t in ArticleType.objects.all()}),
     }
@@ -151,7 +142,8 @@ def gate_check(request):
     form = ArticleForm(request.POST)
     formset = ReferenceFormSet(request.POST, prefix="refs")
     if not (form.is_valid() and formset.is_valid()):
-        errors = [{"field": name, "message": " ".join(errs)} for name, errs in form.errors.items()]
+        errors = [{"field": name, "message": f"{form[name].label if name in form.fields else 'Form'}: {' '.join(errs)}"}
+                  for name, errs in form.errors.items()]
         return JsonResponse({"failures": errors, "form_errors": True})
     failures = gate_failures(form.content(formset.references()), form.cleaned_data["article_type"])
     return JsonResponse({"failures": [{"field": f.field, "message": f.message} for f in failures]})

@@ -176,3 +176,25 @@ def test_the_preview_shows_the_draft_as_readers_would_and_is_never_cached(client
     assert "A title only in the draft" in response.content.decode()
     assert "Preview of the working copy" in response.content.decode()
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_a_blank_new_article_is_not_called_ready_for_review(client):
+    client.force_login(make_writer())
+    page = client.get(reverse("articles:new")).content.decode()
+    gate = page.split("data-gate-panel")[1].split("</section>")[0]
+    assert "Every required section holds real content" not in gate
+    assert "The required section &quot;Side effects&quot; is empty." in gate
+
+
+def test_a_refused_save_still_shows_what_the_gate_needs(client):
+    client.force_login(make_writer())
+    page = client.post(reverse("articles:new"), editor_post(title="", section_interactions="")).content.decode()
+    gate = page.split("data-gate-panel")[1].split("</section>")[0]
+    assert "The required section &quot;Interactions&quot; is empty." in gate
+    assert "The article needs a title." in gate
+
+
+def test_the_live_gate_names_the_field_of_a_form_error(client):
+    client.force_login(make_writer())
+    failures = client.post(reverse("articles:gate"), editor_post(title="")).json()["failures"]
+    assert {"field": "title", "message": "Title: This field is required."} in failures

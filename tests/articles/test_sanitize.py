@@ -156,3 +156,13 @@ def test_deep_nesting_of_allowed_elements_is_refused():
 def test_deep_nesting_written_to_dodge_the_depth_count_is_refused(unit):
     with pytest.raises(ValidationError):
         clean_html(unit * 1_000)
+
+
+def test_a_bulleted_list_pasted_from_word_becomes_a_list_again():
+    pasted = ('<p class="MsoListParagraph" style="mso-list:l0 level1 lfo1">·&nbsp;&nbsp; Nausea</p>'
+              '<p class="MsoListParagraph">·&nbsp;&nbsp; Headache</p><p>Both usually pass.</p>')
+    assert clean_html(pasted) == "<ul><li>Nausea</li><li>Headache</li></ul><p>Both usually pass.</p>"
+
+
+def test_a_middle_dot_inside_a_sentence_is_left_alone():
+    assert clean_html("<p>Doses of 5 · 10 mg</p>") == "<p>Doses of 5 · 10 mg</p>"

@@ -157,3 +157,10 @@ def test_editors_filter_the_desk_by_state(client):
     client.force_login(make_editor())
     page = client.get(reverse("reviews:dashboard") + "?status=in_review").content.decode()
     assert "Being reviewed" in page and "Still a draft" not in page
+
+
+def test_the_review_diff_names_the_article_type_as_readers_know_it(client):
+    article = make_in_review(type_key="condition")
+    client.force_login(make_reviewer())
+    page = client.get(reverse("reviews:review", args=[article.pk])).content.decode()
+    assert "<ins>Condition</ins>" in page
