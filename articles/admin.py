@@ -4,6 +4,7 @@ django-reversion's VersionAdmin is deliberately not used: its revert and recover
 objects directly."""
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.utils.html import format_html_join
 
 from .models import Article, ArticleSection, ArticleType, AuditEntry, Publication, Reference, Topic
@@ -71,6 +72,7 @@ class SectionInline(ReadOnlyInline):
 
 class ReferenceInline(ReadOnlyInline):
     model = Reference
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = ["position", "title", "doi", "pmid", "url", "source", "year"]
 
 
