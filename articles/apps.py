@@ -15,7 +15,7 @@ class ArticlesConfig(AppConfig):
         reversion.register(
             Article,
             exclude=("status", "version", "submitted_hash", "submitted_revision", "submitted_by",
-                     "live_publication", "created_at", "updated_at"),
+                     "live_publication", "scheduled_publication", "created_at", "updated_at"),
             follow=("sections", "references"),
         )
         reversion.register(ArticleSection)

@@ -72,6 +72,8 @@ class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         IN_REVIEW = "in_review", "In medical review"
+        # Approved with a go-live time that has not come yet; read-only like a review.
+        SCHEDULED = "scheduled", "Approved, scheduled"
         PUBLISHED = "published", "Published"
 
     title = models.CharField(max_length=200)
@@ -95,6 +97,9 @@ class Article(models.Model):
     live_publication = models.OneToOneField(
         "Publication", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    scheduled_publication = models.OneToOneField(
+        "Publication", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -102,8 +107,13 @@ class Article(models.Model):
         ordering = ["-updated_at"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["draft", "in_review", "published"]),
-                name="article_status_valid",
+                condition=models.Q(status__in=["draft", "in_review", "scheduled", "published"]),
+                name="article_status_valid_with_scheduled",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="scheduled", scheduled_publication__isnull=False)
+                | (~models.Q(status="scheduled") & models.Q(scheduled_publication__isnull=True)),
+                name="article_scheduled_has_scheduled_publication",
             ),
             models.CheckConstraint(
                 condition=~models.Q(status="published") | models.Q(live_publication__isnull=False),

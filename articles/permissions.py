@@ -60,7 +60,8 @@ def can_view_working_copy(user, article: Article) -> bool:
     if is_editor(user) or is_contributor(user, article):
         return True
     if is_reviewer(user):
-        return article.status == Article.Status.IN_REVIEW or article.live_publication_id is not None
+        return (article.status in (Article.Status.IN_REVIEW, Article.Status.SCHEDULED)
+                or article.live_publication_id is not None)
     return False
 
 

@@ -174,6 +174,11 @@ def _save_new_draft(*, article: Article, by, content: ArticleContent, comment: s
             "This article is in medical review and is read-only, so the reviewer approves exactly "
             "what was submitted. Withdraw it to make changes."
         )
+    if article.status == Article.Status.SCHEDULED:
+        raise InvalidTransition(
+            "This article is approved and scheduled to go live, so it is read-only. Unschedule it "
+            "to make changes."
+        )
     previous_status = article.status
     article.status = Article.Status.DRAFT
     article.version += 1
@@ -268,7 +273,8 @@ def snapshot_fields(article: Article, content: ArticleContent) -> dict:
 
 
 def publication_create(*, article: Article, revision, submission, content_hash: str, reviewer,
-                       reviewer_name: str, reviewer_credentials: str, reviewed_at) -> Publication:
+                       reviewer_name: str, reviewer_credentials: str, reviewed_at,
+                       published_at=None) -> Publication:
     """Freeze the approved revision as readers will see it. Called by the approval service only.
 
     The snapshot is built from the revision itself, not the working copy, so what readers see is
@@ -289,7 +295,7 @@ def publication_create(*, article: Article, revision, submission, content_hash: 
         reviewer_credentials=reviewer_credentials,
         reviewed_at=reviewed_at,
         next_review_due=add_months(timezone.localdate(reviewed_at), interval),
-        published_at=reviewed_at,
-        first_published_at=first or reviewed_at,
+        published_at=published_at or reviewed_at,
+        first_published_at=first or published_at or reviewed_at,
         **snapshot_fields(article, content),
     )

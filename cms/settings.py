@@ -87,6 +87,15 @@ if env.str("REDIS_URL", default=""):
         }
     }
 
+# Links in notification emails. Mail goes to the console unless EMAIL_URL names an SMTP server
+# (for example smtp+tls://user:password@mail.example.org:587).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Health CMS <no-reply@localhost>")
+if env.str("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

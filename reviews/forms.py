@@ -14,6 +14,11 @@ class ReviewForm(forms.Form):
     )
     comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
                               label="Note to the writer")
+    go_live_at = forms.DateTimeField(
+        required=False, label="Go live at (optional)",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="Leave empty to publish on approval. A later time schedules it; until then it stays read-only.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,3 +59,17 @@ class DashboardFilterForm(forms.Form):
     topic = forms.ModelChoiceField(Topic.objects.all(), required=False, empty_label="Any topic",
                                    to_field_name="slug")
     person = forms.CharField(required=False, label="Author (username)")
+
+
+class NotificationPreferencesForm(forms.Form):
+    """One checkbox per category of email; ticked means "send me these"."""
+
+    def __init__(self, *args, opted_out: set[str] = frozenset(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import NOTIFICATION_CATEGORIES
+
+        for key, label in NOTIFICATION_CATEGORIES:
+            self.fields[key] = forms.BooleanField(required=False, label=label, initial=key not in opted_out)
+
+    def opted_out(self) -> set[str]:
+        return {key for key, wanted in self.cleaned_data.items() if not wanted}

@@ -116,3 +116,37 @@ class ReviewComment(models.Model):
     @property
     def is_resolved(self) -> bool:
         return self.resolved_at is not None
+
+
+NOTIFICATION_CATEGORIES = (
+    ("submitted", "An article is submitted for medical review (to reviewers)"),
+    ("changes_requested", "A reviewer asks for changes to my article"),
+    ("approved", "My article is approved and scheduled to go live"),
+    ("published", "My article is published"),
+    ("review_due", "A published article is due for its medical review (to editors and its last reviewer)"),
+)
+
+
+class NotificationOptOut(models.Model):
+    """A category of email this person turned off. Everything is on until turned off."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_opt_outs")
+    category = models.CharField(max_length=30, choices=NOTIFICATION_CATEGORIES)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "category"], name="one_opt_out_per_category")]
+
+
+class ReviewReminder(models.Model):
+    """That a review-due reminder went out for a publication, so cron runs send each one once."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", "Due within 30 days"
+        OVERDUE = "overdue", "Overdue"
+
+    publication = models.ForeignKey("articles.Publication", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["publication", "kind"], name="one_reminder_per_kind")]

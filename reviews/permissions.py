@@ -10,7 +10,7 @@ from .workflow import TRANSITIONS, Action
 
 def _state_allows(article: Article, action: Action) -> bool:
     if action in (Action.EDIT, Action.REVERT):
-        return article.status != Article.Status.IN_REVIEW
+        return article.status not in (Article.Status.IN_REVIEW, Article.Status.SCHEDULED)
     if action == Action.COMMENT:
         return article.status == Article.Status.IN_REVIEW
     if action == Action.UNPUBLISH and article.live_publication_id is None:
@@ -25,12 +25,12 @@ def role_refusal(user, article: Article, action: Action, *, contributor: bool | 
     if contributor is None:
         contributor = user.pk in contributor_ids(article)
     editor = is_editor(user)
-    if action in (Action.EDIT, Action.REVERT, Action.SUBMIT, Action.WITHDRAW):
+    if action in (Action.EDIT, Action.REVERT, Action.SUBMIT, Action.WITHDRAW, Action.UNSCHEDULE):
         # The same rule as articles.permissions.can_edit, which the article pages ask directly.
         if can_edit(user, article, contributor=contributor):
             return None
         return "Only the article's writers and editors can do this."
-    if action in (Action.APPROVE, Action.REQUEST_CHANGES, Action.COMMENT):
+    if action in (Action.APPROVE, Action.SCHEDULE, Action.REQUEST_CHANGES, Action.COMMENT):
         if not is_reviewer(user):
             return "Only medical reviewers can review articles."
         if contributor:
@@ -39,6 +39,8 @@ def role_refusal(user, article: Article, action: Action, *, contributor: bool | 
         return None
     if action == Action.UNPUBLISH:
         return None if editor else "Only editors can unpublish an article."
+    if action == Action.GO_LIVE:
+        return "Scheduled articles go live by themselves (publish_scheduled)."
     return "Unknown action."
 
 

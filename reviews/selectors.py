@@ -1,5 +1,8 @@
 """Reads for the editorial desk. Each list costs a fixed number of queries, whatever its length."""
+import datetime
+
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from articles.content import ArticleContent
 from articles.models import Article, AuditEntry, Publication
@@ -9,7 +12,7 @@ from .models import ReviewComment
 
 def desk_articles():
     open_comments = Count("review_comments", filter=Q(review_comments__resolved_at__isnull=True), distinct=True)
-    return (Article.objects.select_related("article_type")
+    return (Article.objects.select_related("article_type", "live_publication", "scheduled_publication")
             .prefetch_related("authors")
             .annotate(open_comments=open_comments))
 
@@ -43,6 +46,22 @@ def editor_list(filters: dict):
     if filters.get("person"):
         articles = articles.filter(authors__username=filters["person"])
     return articles.distinct()
+
+
+def editor_schedule_lists(today=None) -> dict:
+    """What needs an editor's eye by date: reviews overdue or due soon, and scheduled go-lives."""
+    today = today or timezone.localdate()
+    live = desk_articles().filter(live_publication__isnull=False)
+    return {
+        "Medical review overdue": live.filter(live_publication__next_review_due__lt=today)
+                                      .order_by("live_publication__next_review_due"),
+        "Medical review due within 30 days": live.filter(
+            live_publication__next_review_due__gte=today,
+            live_publication__next_review_due__lte=today + datetime.timedelta(days=30),
+        ).order_by("live_publication__next_review_due"),
+        "Scheduled to go live": (desk_articles().filter(status=Article.Status.SCHEDULED)
+                                 .order_by("scheduled_publication__published_at")),
+    }
 
 
 def comments_for(article):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import preferences, views
 
 app_name = "reviews"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("articles/<int:pk>/submit/", views.submit, name="submit"),
     path("articles/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("articles/<int:pk>/unpublish/", views.unpublish, name="unpublish"),
+    path("articles/<int:pk>/unschedule/", views.unschedule, name="unschedule"),
+    path("notifications/", preferences.notification_preferences, name="notifications"),
     path("articles/<int:pk>/review/", views.review, name="review"),
     path("comments/<int:comment_id>/resolve/", views.resolve_comment, name="resolve_comment"),
 ]

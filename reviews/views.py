@@ -16,6 +16,7 @@ from articles.content import ArticleContent
 from articles.diff import diff_content, diff_references
 from articles.errors import InvalidTransition, NotAllowed, TransitionRefused
 from articles.gate import gate_failures
+from articles.models import Article
 from articles.permissions import article_for_view, can_edit, is_editor, is_reviewer, is_writer
 
 from . import selectors
@@ -24,7 +25,7 @@ from .models import ReviewComment
 from .permissions import available_actions
 from .services import comment_resolve
 from .workflow import (Action, article_approve, article_request_changes, article_submit, article_unpublish,
-                       article_withdraw)
+                       article_unschedule, article_withdraw)
 
 PAGE_SIZE = 25
 
@@ -44,6 +45,7 @@ def dashboard(request):
         lists.update(selectors.reviewer_lists(user))
     filter_form = None
     if is_editor(user):
+        lists.update(selectors.editor_schedule_lists())
         filter_form = DashboardFilterForm(request.GET or None)
         filters = filter_form.cleaned_data if filter_form.is_valid() else {}
         lists["All articles"] = selectors.editor_list(filters)
@@ -132,6 +134,14 @@ def unpublish(request, pk):
 
 @login_required
 @require_POST
+def unschedule(request, pk):
+    return _run_transition(request, pk, Action.UNSCHEDULE, article_unschedule,
+                           "Unscheduled. The approved version will not go live; the article is a draft again.",
+                           reason=request.POST.get("reason", ""))
+
+
+@login_required
+@require_POST
 def resolve_comment(request, comment_id):
     comment = get_object_or_404(ReviewComment.objects.select_related("article"), pk=comment_id)
     article = article_for_view(request.user, comment.article_id)
@@ -163,8 +173,14 @@ def review(request, pk):
         if form.is_valid() and comment_formset.is_valid():
             try:
                 if request.POST.get("decision") == "approve":
+                    go_live_at = form.cleaned_data.get("go_live_at")
                     article_approve(article=article, by=request.user, checklist=form.checklist(),
-                                    rating=form.cleaned_data.get("rating"), comment=form.cleaned_data["comment"])
+                                    rating=form.cleaned_data.get("rating"), comment=form.cleaned_data["comment"],
+                                    go_live_at=go_live_at)
+                    article.refresh_from_db()
+                    if article.status == Article.Status.SCHEDULED:
+                        messages.success(request, f"Approved. It goes live {go_live_at:%d %b %Y %H:%M}.")
+                        return _workspace(article)
                     messages.success(request, "Approved and published.")
                     return redirect(article.get_absolute_url())
                 article_request_changes(

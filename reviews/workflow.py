@@ -25,6 +25,10 @@ class Action(enum.StrEnum):
     WITHDRAW = "withdraw"
     REQUEST_CHANGES = "request_changes"
     APPROVE = "approve"
+    # Approval with a go-live time still to come; GO_LIVE is publish_scheduled carrying it out.
+    SCHEDULE = "schedule"
+    GO_LIVE = "go_live"
+    UNSCHEDULE = "unschedule"
     UNPUBLISH = "unpublish"
     # Not transitions of the graph, but answered by available_actions alongside them.
     EDIT = "edit"
@@ -34,14 +38,20 @@ class Action(enum.StrEnum):
 
 TRANSITIONS: dict[tuple[str, Action], str] = {
     (Status.DRAFT, Action.SUBMIT): Status.IN_REVIEW,
+    # Submitting an unchanged published article is a re-review: approval renews its dates.
+    (Status.PUBLISHED, Action.SUBMIT): Status.IN_REVIEW,
     (Status.IN_REVIEW, Action.WITHDRAW): Status.DRAFT,
     (Status.IN_REVIEW, Action.REQUEST_CHANGES): Status.DRAFT,
     (Status.IN_REVIEW, Action.APPROVE): Status.PUBLISHED,
+    (Status.IN_REVIEW, Action.SCHEDULE): Status.SCHEDULED,
+    (Status.SCHEDULED, Action.GO_LIVE): Status.PUBLISHED,
+    (Status.SCHEDULED, Action.UNSCHEDULE): Status.DRAFT,
     # Unpublishing withdraws the live publication; the working copy keeps its place in the graph,
     # except that a working copy identical to the withdrawn publication becomes a draft again.
     (Status.PUBLISHED, Action.UNPUBLISH): Status.DRAFT,
     (Status.DRAFT, Action.UNPUBLISH): Status.DRAFT,
     (Status.IN_REVIEW, Action.UNPUBLISH): Status.IN_REVIEW,
+    (Status.SCHEDULED, Action.UNPUBLISH): Status.SCHEDULED,
 }
 
 
@@ -141,6 +151,7 @@ def article_submit(*, article: Article, by, comment: str = "") -> Article:
     article.save(update_fields=["status", "submitted_hash", "submitted_revision", "submitted_by", "updated_at"])
     audit_record(article=article, actor=by, action=Action.SUBMIT, from_status=from_status,
                  to_status=to_status, revision=revision, comment=comment)
+    _notify_after_commit("submitted", article, actor=by)
     return article
 
 
@@ -191,15 +202,19 @@ def article_request_changes(*, article: Article, by, comments: list[tuple[str, s
         for section, text in comments
     ])
     _back_to_draft(article, by, Action.REQUEST_CHANGES, summary or f"{len(comments)} comment(s)")
+    _notify_after_commit("changes_requested", article, actor=by)
     return review
 
 
 @transaction.atomic
 def article_approve(*, article: Article, by, checklist: dict, rating: int | None,
-                    comment: str = "") -> Review:
-    """Approve the exact submitted revision and publish it as an immutable snapshot."""
+                    comment: str = "", go_live_at=None) -> Review:
+    """Approve the exact submitted revision as an immutable snapshot, and publish it now or, with a
+    go-live time still to come, schedule it for publish_scheduled."""
     article = _lock(article)
-    next_status(article.status, Action.APPROVE)
+    reviewed_at = timezone.now()
+    action = Action.SCHEDULE if go_live_at is not None and go_live_at > reviewed_at else Action.APPROVE
+    to_status = next_status(article.status, action)
     _refuse_unless_allowed(by, article, Action.APPROVE)
     failures = [
         *guard_reviewer_has_credentials(by),
@@ -211,7 +226,6 @@ def article_approve(*, article: Article, by, checklist: dict, rating: int | None
     ]
     if failures:
         raise TransitionRefused(failures, summary="The article cannot be approved")
-    reviewed_at = timezone.now()
     review = Review.objects.create(
         article=article, revision=article.submitted_revision, content_hash=article.submitted_hash,
         reviewer=by, decision=Review.Decision.APPROVED, checklist=checklist, rating=rating,
@@ -223,20 +237,75 @@ def article_approve(*, article: Article, by, checklist: dict, rating: int | None
         article=article, revision=article.submitted_revision, submission=submission,
         content_hash=article.submitted_hash,
         reviewer=by, reviewer_name=profile.display_name, reviewer_credentials=profile.credentials,
-        reviewed_at=reviewed_at,
+        reviewed_at=reviewed_at, published_at=go_live_at if action == Action.SCHEDULE else reviewed_at,
     )
     from_status = article.status
-    article.status = next_status(article.status, Action.APPROVE)
-    article.live_publication = publication
+    article.status = to_status
+    if action == Action.SCHEDULE:
+        article.scheduled_publication = publication
+    else:
+        article.live_publication = publication
     article.submitted_hash = ""
     article.submitted_by = None
     revision = article.submitted_revision
     article.submitted_revision = None
-    article.save(update_fields=["status", "live_publication", "submitted_hash", "submitted_revision",
-                                "submitted_by", "updated_at"])
-    audit_record(article=article, actor=by, action=Action.APPROVE, from_status=from_status,
-                 to_status=article.status, revision=revision, comment=comment)
+    article.save(update_fields=["status", "live_publication", "scheduled_publication", "submitted_hash",
+                                "submitted_revision", "submitted_by", "updated_at"])
+    audit_record(article=article, actor=by, action=action, from_status=from_status,
+                 to_status=article.status, revision=revision,
+                 comment=comment if action == Action.APPROVE
+                 else f"Goes live {timezone.localtime(go_live_at):%Y-%m-%d %H:%M %Z}. {comment}".strip())
+    _notify_after_commit("published" if action == Action.APPROVE else "approved", article, actor=by)
     return review
+
+
+@transaction.atomic
+def article_go_live(*, article: Article, now=None) -> bool:
+    """Make a scheduled publication live once its time has come. Idempotent: the row lock and the
+    state check mean two runs at once publish it once, and a second run does nothing."""
+    article = _lock(article)
+    now = now or timezone.now()
+    publication = article.scheduled_publication
+    if article.status != Status.SCHEDULED or publication is None or publication.published_at > now:
+        return False
+    article.status = next_status(article.status, Action.GO_LIVE)
+    article.live_publication = publication
+    article.scheduled_publication = None
+    article.save(update_fields=["status", "live_publication", "scheduled_publication", "updated_at"])
+    # The approval is what takes effect, so the log names the approving reviewer as its actor.
+    audit_record(article=article, actor=publication.reviewer, action=Action.GO_LIVE,
+                 from_status=Status.SCHEDULED, to_status=article.status, revision=publication.revision,
+                 comment="Published at its scheduled time.")
+    _notify_after_commit("published", article, actor=publication.reviewer)
+    return True
+
+
+def due_scheduled_articles(now=None):
+    now = now or timezone.now()
+    return Article.objects.filter(status=Status.SCHEDULED,
+                                  scheduled_publication__published_at__lte=now).order_by("pk")
+
+
+@transaction.atomic
+def article_unschedule(*, article: Article, by, reason: str = "") -> Article:
+    """Cancel a scheduled go-live. The approved snapshot never goes live; the article is a draft."""
+    article = _lock(article)
+    to_status = next_status(article.status, Action.UNSCHEDULE)
+    _refuse_unless_allowed(by, article, Action.UNSCHEDULE)
+    publication = article.scheduled_publication
+    article.status = to_status
+    article.scheduled_publication = None
+    article.save(update_fields=["status", "scheduled_publication", "updated_at"])
+    audit_record(article=article, actor=by, action=Action.UNSCHEDULE, from_status=Status.SCHEDULED,
+                 to_status=to_status, revision=publication.revision, comment=reason)
+    return article
+
+
+def _notify_after_commit(event: str, article: Article, *, actor) -> None:
+    # Mail goes only once the transition is committed: a rolled-back transition sends nothing.
+    from .notifications import notify
+
+    transaction.on_commit(lambda: notify(event, article_id=article.pk, actor_id=actor.pk))
 
 
 @transaction.atomic

@@ -1,6 +1,9 @@
 """available_actions, role by state, as DESIGN.md's "Who may do what" table says."""
+import datetime
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
 from articles.models import Article
 from articles.permissions import EDITORS, REVIEWERS
@@ -9,6 +12,7 @@ from reviews.permissions import available_actions
 from reviews.workflow import article_approve, article_submit
 from tests.factories import (
     ALL_YES,
+    another_reviewer,
     content_of,
     edit_article,
     make_draft,
@@ -31,8 +35,16 @@ def in_review_after_publication(writer):
     return article_submit(article=article, by=writer)
 
 
+def scheduled(writer):
+    article = make_in_review(writer)
+    article_approve(article=article, by=another_reviewer(), checklist=dict(ALL_YES), rating=4,
+                    go_live_at=timezone.now() + datetime.timedelta(days=2))
+    return Article.objects.get(pk=article.pk)
+
+
 STATES = {
     "draft": make_draft,
+    "scheduled": scheduled,
     "in_review": make_in_review,
     "published": make_published,
     "draft_with_live_publication": draft_after_publication,
@@ -49,21 +61,25 @@ ROLES = {
 }
 
 NOTHING = set()
-REVIEW = {"approve", "request_changes", "comment"}
+# Approving with a go-live time still to come is "schedule"; the reviewer may do either.
+REVIEW = {"approve", "schedule", "request_changes", "comment"}
 
 # Rows: DESIGN.md roles. Columns: states. "edit" and "revert" make a new draft, so they are open
-# whenever the article is not in review; "unpublish" needs a live publication.
+# whenever the article is not in review or scheduled; "unpublish" needs a live publication; "submit"
+# on a published article starts a re-review.
 EXPECTED = {
     "writer_contributor": {
         "draft": {"edit", "revert", "submit"},
+        "scheduled": {"unschedule"},
         "in_review": {"withdraw"},
-        "published": {"edit", "revert"},
+        "published": {"edit", "revert", "submit"},
         "draft_with_live_publication": {"edit", "revert", "submit"},
         "in_review_with_live_publication": {"withdraw"},
     },
     "writer_not_contributor": dict.fromkeys(STATES, NOTHING),
     "reviewer_not_contributor": {
         "draft": NOTHING,
+        "scheduled": NOTHING,
         "in_review": REVIEW,
         "published": NOTHING,
         "draft_with_live_publication": NOTHING,
@@ -71,15 +87,17 @@ EXPECTED = {
     },
     "editor": {
         "draft": {"edit", "revert", "submit"},
+        "scheduled": {"unschedule"},
         "in_review": {"withdraw"},
-        "published": {"edit", "revert", "unpublish"},
+        "published": {"edit", "revert", "submit", "unpublish"},
         "draft_with_live_publication": {"edit", "revert", "submit", "unpublish"},
         "in_review_with_live_publication": {"withdraw", "unpublish"},
     },
     "editor_also_reviewer": {
         "draft": {"edit", "revert", "submit"},
+        "scheduled": {"unschedule"},
         "in_review": {"withdraw"} | REVIEW,
-        "published": {"edit", "revert", "unpublish"},
+        "published": {"edit", "revert", "submit", "unpublish"},
         "draft_with_live_publication": {"edit", "revert", "submit", "unpublish"},
         "in_review_with_live_publication": {"withdraw", "unpublish"} | REVIEW,
     },

@@ -46,8 +46,14 @@ EXPECTED_TRANSITIONS = {
     ("published", "unpublish"): "draft",
     ("draft", "unpublish"): "draft",
     ("in_review", "unpublish"): "in_review",
+    # Re-review of an unchanged published article; approval with a go-live time; its go-live.
+    ("published", "submit"): "in_review",
+    ("in_review", "schedule"): "scheduled",
+    ("scheduled", "go_live"): "published",
+    ("scheduled", "unschedule"): "draft",
+    ("scheduled", "unpublish"): "scheduled",
 }
-STATES = ("draft", "in_review", "published")
+STATES = ("draft", "in_review", "scheduled", "published")
 MANDATORY_CHECKLIST = ("accuracy", "claims_substantiated", "sources_adequate", "safety_sections_complete",
                        "dosing_safe", "regulatory_framing", "no_commercial_content")
 NOT_ALLOWED_PAIRS = [(state, action) for state, action in itertools.product(STATES, list(Action))

@@ -1,0 +1,77 @@
+"""Email notifications. Sent after the transition commits (see workflow._notify_after_commit),
+rendered from templates with autoescaping on, so every piece of user text in a message is escaped.
+"""
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage, get_connection
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, Publication
+from articles.permissions import EDITORS, REVIEWERS, contributor_ids
+
+from .models import NOTIFICATION_CATEGORIES, NotificationOptOut
+
+logger = logging.getLogger(__name__)
+CATEGORY_KEYS = tuple(key for key, _ in NOTIFICATION_CATEGORIES)
+
+
+def _people_in(group_name):
+    return get_user_model().objects.filter(groups__name=group_name, is_active=True)
+
+
+def recipients_for(event: str, article: Article, *, publication: Publication | None = None):
+    """Who hears about this event: reviewers of a submission, authors of their own article's fate,
+    editors and the last reviewer of a due review."""
+    if event == "submitted":
+        # A reviewer who wrote or changed the article cannot review it; they are not asked to.
+        return _people_in(REVIEWERS).exclude(pk__in=contributor_ids(article))
+    if event in ("changes_requested", "approved", "published"):
+        return article.authors.filter(is_active=True)
+    if event == "review_due":
+        people = _people_in(EDITORS)
+        if publication is not None:
+            people = people | get_user_model().objects.filter(pk=publication.reviewer_id, is_active=True)
+        return people
+    raise ValueError(f"Unknown notification event {event!r}")
+
+
+def _wanted(users, category):
+    opted_out = NotificationOptOut.objects.filter(category=category).values_list("user_id", flat=True)
+    return [user for user in users.exclude(pk__in=opted_out).exclude(email="").distinct()]
+
+
+def _site_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def notify(event: str, *, article_id: int, actor_id: int | None = None,
+           publication: Publication | None = None) -> int:
+    """Send one event's messages; returns how many went out. Mail failures are logged, not raised:
+    the transition they report on has already committed."""
+    if event not in CATEGORY_KEYS:
+        raise ValueError(f"Unknown notification event {event!r}")
+    article = Article.objects.select_related("article_type", "live_publication", "scheduled_publication").get(
+        pk=article_id)
+    users = [user for user in _wanted(recipients_for(event, article, publication=publication), event)
+             if user.pk != actor_id]
+    if not users:
+        return 0
+    context = {
+        "article": article,
+        "publication": publication or article.live_publication or article.scheduled_publication,
+        "desk_url": _site_url(reverse("reviews:article", args=[article.pk])),
+        "preferences_url": _site_url(reverse("reviews:notifications")),
+        "today": timezone.localdate(),
+    }
+    subject = " ".join(render_to_string(f"reviews/email/{event}_subject.txt", context).split())
+    body = render_to_string(f"reviews/email/{event}.txt", context)
+    messages = [EmailMessage(subject=subject, body=body, to=[user.email]) for user in users]
+    try:
+        return get_connection().send_messages(messages) or 0
+    except Exception:  # a mail server outage must not undo or hide a committed transition
+        logger.exception("Could not send %s notification for article %s", event, article_id)
+        return 0

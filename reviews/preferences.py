@@ -1,0 +1,22 @@
+"""A person's own settings on the desk: which notification emails they receive."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.shortcuts import redirect, render
+
+from .forms import NotificationPreferencesForm
+from .models import NotificationOptOut
+
+
+@login_required
+def notification_preferences(request):
+    opted_out = set(request.user.notification_opt_outs.values_list("category", flat=True))
+    form = NotificationPreferencesForm(request.POST or None, opted_out=opted_out)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            request.user.notification_opt_outs.all().delete()
+            NotificationOptOut.objects.bulk_create(
+                NotificationOptOut(user=request.user, category=category) for category in form.opted_out())
+        messages.success(request, "Notification settings saved.")
+        return redirect("reviews:notifications")
+    return render(request, "reviews/notification_preferences.html", {"form": form})
