@@ -85,3 +85,30 @@ def test_two_simultaneous_saves_from_the_same_version_keep_one_and_refuse_the_ot
     stored = Article.objects.get(pk=article.pk)
     assert stored.title == saved[0].title
     assert stored.version == loaded + 1
+
+
+def test_two_publish_scheduled_runs_at_once_publish_the_article_once():
+    import datetime
+    import io
+
+    import time_machine
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    start = timezone.now()
+    article = make_in_review()
+    article_approve(article=article, by=another_reviewer(), checklist=dict(ALL_YES), rating=4,
+                    go_live_at=start + datetime.timedelta(hours=1))
+
+    def run_command():
+        out = io.StringIO()
+        call_command("publish_scheduled", stdout=out)
+        return out.getvalue()
+
+    with time_machine.travel(start + datetime.timedelta(hours=2), tick=False):
+        outputs = run_together(run_command, run_command)
+
+    assert sorted(o.splitlines()[-1] for o in outputs) == ["0 articles published.", "1 article published."]
+    assert AuditEntry.objects.filter(article=article, action="go_live").count() == 1
+    assert Publication.objects.filter(article=article).count() == 1
+    assert Article.objects.get(pk=article.pk).status == Article.Status.PUBLISHED
