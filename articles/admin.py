@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.db import models
 from django.utils.html import format_html_join
 
-from .models import Article, ArticleSection, ArticleType, AuditEntry, Publication, Reference, Topic
+from .models import Article, ArticleSection, ArticleType, AuditEntry, Image, Publication, Reference, Topic
 from .sections import SECTION_CHOICES
 from .selectors import article_history
 
@@ -106,6 +106,16 @@ class PublicationAdmin(ReadOnlyAdmin):
     list_display = ["title", "reviewer_name", "reviewer_credentials", "reviewed_at", "next_review_due"]
     list_filter = ["next_review_due"]
     search_fields = ["title"]
+
+
+@admin.register(Image)
+class ImageAdmin(ReadOnlyAdmin):
+    """Uploads, to look up; they are never edited (content refers to them by id and key)."""
+
+    list_display = ["original_name", "format", "width", "height", "uploaded_by", "uploaded_at", "article"]
+    list_filter = ["format"]
+    list_select_related = ["uploaded_by", "article"]
+    search_fields = ["original_name", "key", "alt_text"]
 
 
 @admin.register(AuditEntry)

@@ -20,3 +20,7 @@ class ArticlesConfig(AppConfig):
         )
         reversion.register(ArticleSection)
         reversion.register(Reference)
+
+        from .caching import connect_signals
+
+        connect_signals()

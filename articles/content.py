@@ -26,6 +26,27 @@ def normalise_reference(raw: dict) -> dict:
     return ref
 
 
+def normalise_lead_image(raw: dict | None) -> dict | None:
+    """The lead image as plain data, or None when there is none."""
+    if not raw or not raw.get("image_id"):
+        return None
+    return {
+        "image_id": int(raw["image_id"]),
+        "alt": " ".join(str(raw.get("alt") or "").split()),
+        "caption": str(raw.get("caption") or "").strip(),
+        "credit": str(raw.get("credit") or "").strip(),
+    }
+
+
+def _lead_image_of(fields) -> dict | None:
+    """The lead image from an article's fields (a model instance's or a revision's field_dict)."""
+    get = fields.get if isinstance(fields, dict) else lambda name: getattr(fields, name, None)
+    return normalise_lead_image({
+        "image_id": get("lead_image_id"), "alt": get("lead_image_alt"),
+        "caption": get("lead_image_caption"), "credit": get("lead_image_credit"),
+    })
+
+
 @dataclass
 class ArticleContent:
     title: str
@@ -34,6 +55,8 @@ class ArticleContent:
     article_type_key: str
     sections: dict[str, str] = field(default_factory=dict)
     references: list[dict] = field(default_factory=list)
+    # {"image_id", "alt", "caption", "credit"} or None.
+    lead_image: dict | None = None
 
     def __post_init__(self):
         # Empty sections carry no content; dropping them keeps hashes stable. Unknown keys are
@@ -42,9 +65,10 @@ class ArticleContent:
         ordered += [key for key in self.sections if key not in SECTION_KEYS]
         self.sections = {key: self.sections[key] for key in ordered if (self.sections[key] or "").strip()}
         self.references = [normalise_reference(ref) for ref in self.references]
+        self.lead_image = normalise_lead_image(self.lead_image)
 
     def payload(self) -> dict:
-        return {
+        payload = {
             "title": self.title,
             "summary": self.summary,
             "body": self.body,
@@ -52,6 +76,11 @@ class ArticleContent:
             "sections": self.sections,
             "references": self.references,
         }
+        # Only when set: content without a lead image keeps the hash it had before lead images
+        # existed, so earlier submissions and approvals still match their content.
+        if self.lead_image:
+            payload["lead_image"] = self.lead_image
+        return payload
 
     def hash(self) -> str:
         return content_hash(self.payload())
@@ -68,6 +97,7 @@ class ArticleContent:
                 {name: getattr(ref, name) for name in REFERENCE_FIELDS}
                 for ref in article.references.all()
             ],
+            lead_image=_lead_image_of(article),
         )
 
     @classmethod
@@ -105,4 +135,5 @@ class ArticleContent:
             article_type_key=type_key,
             sections=sections,
             references=references,
+            lead_image=_lead_image_of(article_fields),
         )

@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass, field
 
 from .content import ArticleContent
+from .figures import describe_images
 from .models import ArticleType
 from .sanitize import html_to_text
 from .sections import SECTIONS
@@ -69,12 +70,28 @@ def diff_content(old: ArticleContent | None, new: ArticleContent) -> list[FieldD
         FieldDiff("article_type", "Article type", diff_words(
             names.get(old.article_type_key, old.article_type_key), names.get(new.article_type_key, new.article_type_key),
         )),
-        FieldDiff("body", "Body", diff_words(html_to_text(old.body), html_to_text(new.body))),
+        FieldDiff("body", "Body", diff_words(_text(old.body), _text(new.body))),
     ]
+    if old.lead_image or new.lead_image:
+        diffs.insert(3, FieldDiff("lead_image", "Lead image", diff_words(
+            describe_lead_image(old.lead_image), describe_lead_image(new.lead_image))))
     for section in SECTIONS:
         if section.key in old.sections or section.key in new.sections:
             diffs.append(FieldDiff(section.key, section.title, diff_words(
-                html_to_text(old.sections.get(section.key, "")),
-                html_to_text(new.sections.get(section.key, "")),
+                _text(old.sections.get(section.key, "")),
+                _text(new.sections.get(section.key, "")),
             )))
     return diffs
+
+
+def _text(html: str) -> str:
+    # Images are written out ("[Image 3f2a9c1d: alt text]") so a reviewer sees them change.
+    return html_to_text(describe_images(html))
+
+
+def describe_lead_image(lead_image: dict | None) -> str:
+    if not lead_image:
+        return ""
+    parts = [f"Image {lead_image['image_id']}", f"alt text: {lead_image['alt'] or '(none)'}"]
+    parts += [f"{name}: {lead_image[name]}" for name in ("caption", "credit") if lead_image[name]]
+    return ". ".join(parts)

@@ -3,7 +3,9 @@ from django import forms
 from tinymce.widgets import TinyMCE
 
 from .content import REFERENCE_FIELDS, ArticleContent
-from .models import Article, ArticleType, Topic
+from .figures import editor_html, picture
+from .images import ACCEPTED, check_uploads, max_pixels, max_upload_bytes
+from .models import Article, ArticleType, Image, Topic
 from .sections import SECTIONS
 from .validators import validate_doi, validate_pmid
 
@@ -17,6 +19,10 @@ class RichText(TinyMCE):
 
     def __init__(self, attrs=None):
         super().__init__(attrs={"rows": 8, **(attrs or {})})
+
+    class Media:
+        # TinyMCE's images_upload_handler (settings.TINYMCE_DEFAULT_CONFIG).
+        js = ["js/image_upload.js"]
 
 
 class ArticleForm(forms.Form):
@@ -45,10 +51,10 @@ class ArticleForm(forms.Form):
     def initial_for(cls, article: Article) -> dict:
         initial = {
             "title": article.title, "summary": article.summary, "article_type": article.article_type.key,
-            "topics": list(article.topics.all()), "body": article.body, "version": article.version,
+            "topics": list(article.topics.all()), "body": editor_html(article.body), "version": article.version,
         }
         for key, html in article.sections_dict().items():
-            initial[section_field_name(key)] = html
+            initial[section_field_name(key)] = editor_html(html)
         return initial
 
     def section_fields(self):
@@ -131,3 +137,98 @@ ReferenceFormSet = forms.formset_factory(
 def reference_initial(article: Article) -> list[dict]:
     return [{name: getattr(ref, name) for name in REFERENCE_FIELDS} for ref in article.references.all()]
 
+
+class ImageFileInput(forms.FileInput):
+    """A file input that reads every file posted under its name, so each one is checked."""
+
+    def value_from_datadict(self, data, files, name):
+        return files.getlist(name) if hasattr(files, "getlist") else [files[name]] if name in files else []
+
+
+class ImageFileField(forms.Field):
+    """One image file, checked by articles.images before anything is stored."""
+
+    widget = ImageFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"})
+
+    def clean(self, value):
+        uploads = [upload for upload in value or [] if upload]
+        errors = check_uploads(uploads)
+        if errors:
+            raise forms.ValidationError(errors)
+        if len(uploads) > 1:
+            raise forms.ValidationError(f"Choose one lead image; {len(uploads)} files were sent.")
+        return uploads[0] if uploads else None
+
+
+class LeadImageForm(forms.Form):
+    """The article's lead image: a new file or the one chosen before, with its alt text, caption
+    and credit. Works without JavaScript; used with prefix="lead" beside ArticleForm."""
+
+    file = ImageFileField(required=False, label="Lead image")
+    # The key of the image chosen before, so a refused save does not lose an upload.
+    image = forms.RegexField(regex=r"^[0-9a-f]{32}$", required=False, widget=forms.HiddenInput)
+    alt = forms.CharField(max_length=300, required=False, label="Alt text",
+                          help_text="What the image shows, for readers who cannot see it. Needed before "
+                                    "the article can be submitted.")
+    caption = forms.CharField(max_length=300, required=False)
+    credit = forms.CharField(max_length=300, required=False, label="Credit or licence",
+                             help_text='For example "Photo: A. Smith, CC BY 4.0".')
+    remove = forms.BooleanField(required=False, label="Remove the lead image")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stored: Image | None = None
+        self.fields["file"].help_text = (
+            f"{ACCEPTED}, up to {max_upload_bytes() / 1_048_576:g} MB and {max_pixels() / 1_000_000:g} "
+            "megapixels. Location and camera data are removed.")
+
+    @classmethod
+    def initial_for(cls, article: Article) -> dict:
+        if article.lead_image_id is None:
+            return {}
+        return {"image": article.lead_image.key, "alt": article.lead_image_alt,
+                "caption": article.lead_image_caption, "credit": article.lead_image_credit}
+
+    def clean_image(self):
+        key = self.cleaned_data["image"]
+        if not key:
+            return None
+        image = Image.objects.filter(key=key).first()
+        if image is None:
+            raise forms.ValidationError("The lead image chosen before no longer exists; upload it again.")
+        return image
+
+    def current_image(self) -> Image | None:
+        """The image the form shows: just stored, chosen before, or the article's."""
+        if self.stored is not None:
+            return self.stored
+        if hasattr(self, "cleaned_data") and "image" in self.cleaned_data:
+            return self.cleaned_data["image"]
+        key = self.data.get(self.add_prefix("image")) if self.is_bound else self.initial.get("image")
+        return Image.objects.filter(key=key).first() if key else None
+
+    def preview(self) -> dict | None:
+        image = self.current_image()
+        return picture(image, "") if image else None
+
+    def lead_image(self) -> dict | None:
+        """The lead image for ArticleContent, once the view has stored any new file (self.stored)."""
+        data = self.cleaned_data
+        image = self.stored or data["image"]
+        if data["remove"] or image is None:
+            return None
+        return {"image_id": image.pk, "alt": data["alt"], "caption": data["caption"], "credit": data["credit"]}
+
+    def lead_image_so_far(self) -> dict | None:
+        """Valid or not, enough for the gate panel to judge the alt text."""
+        if not self.is_bound:
+            image = self.current_image()
+            return {"image_id": image.pk, "alt": self.initial.get("alt", "")} if image else None
+        if self.data.get(self.add_prefix("remove")):
+            return None
+        image = self.current_image()
+        chosen = bool(self.files.getlist(self.add_prefix("file"))) if hasattr(self.files, "getlist") else False
+        if image is None and not chosen:
+            return None
+        # A file chosen but not stored yet has no id; any id will do: the gate reads only the words.
+        return {"image_id": image.pk if image else -1, "alt": self.data.get(self.add_prefix("alt"), "")}

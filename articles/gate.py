@@ -7,6 +7,7 @@ import re
 
 from .content import ArticleContent
 from .errors import Failure, GateFailed
+from .figures import image_refs
 from .models import ArticleType
 from .sanitize import html_to_text
 from .sections import SECTIONS_BY_KEY
@@ -46,6 +47,39 @@ def section_problem(html: str) -> str | None:
     return None
 
 
+# Alt text that is only a file name ("IMG_2041.jpg") describes nothing.
+FILE_NAME_ALT_RE = re.compile(r"^[\w ().-]*\.(jpe?g|png|gif|webp|heic|tiff?)$", re.IGNORECASE)
+ALT_ADVICE = "describe what it shows for readers who cannot see it."
+
+
+def _alt_problem(alt: str) -> str | None:
+    if not alt.strip():
+        return "has no alt text"
+    if FILE_NAME_ALT_RE.match(alt.strip()):
+        return "has a file name for alt text"
+    return None
+
+
+def image_failures(content: ArticleContent) -> list[Failure]:
+    """Every image readers would get without a useful text alternative: lead, body, sections."""
+    failures = []
+    if content.lead_image:
+        problem = _alt_problem(content.lead_image["alt"])
+        if problem:
+            failures.append(Failure("lead_image", f"The lead image {problem}: {ALT_ADVICE}", "image_alt_missing"))
+    places = [("body", "the body", content.body)] + [
+        (key, f'the section "{SECTIONS_BY_KEY[key].title}"', html)
+        for key, html in content.sections.items() if key in SECTIONS_BY_KEY
+    ]
+    for field, label, html in places:
+        for number, image in enumerate(image_refs(html), start=1):
+            problem = _alt_problem(image["alt"])
+            if problem:
+                failures.append(Failure(field, f"Image {number} in {label} {problem}: {ALT_ADVICE}",
+                                        "image_alt_missing"))
+    return failures
+
+
 def gate_failures(content: ArticleContent, article_type: ArticleType) -> list[Failure]:
     failures: list[Failure] = []
     if not content.title.strip():
@@ -69,6 +103,7 @@ def gate_failures(content: ArticleContent, article_type: ArticleType) -> list[Fa
             f"source{'s' if article_type.min_references != 1 else ''}; this one cites {len(cited)}.",
             "references_missing",
         ))
+    failures.extend(image_failures(content))
     return failures
 
 

@@ -65,6 +65,9 @@ class Topic(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("articles:topic", kwargs={"slug": self.slug})
+
 
 class Article(models.Model):
     """The working copy. Readers never see it: they see its Publication snapshots."""
@@ -100,6 +103,12 @@ class Article(models.Model):
     scheduled_publication = models.OneToOneField(
         "Publication", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The lead image and the words that go with it are content: revisioned and hashed with the
+    # text, so the reviewer approves the picture and the alt text readers will get.
+    lead_image = models.ForeignKey("Image", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    lead_image_alt = models.CharField("lead image alt text", max_length=300, blank=True)
+    lead_image_caption = models.CharField(max_length=300, blank=True)
+    lead_image_credit = models.CharField("lead image credit or licence", max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -225,14 +234,22 @@ class Publication(ImmutableModel):
     references = models.JSONField(default=list)
     # [{"id", "name", "username"}]
     authors = models.JSONField(default=list)
+    # [{"slug", "name"}] by name: the topics the article was filed under when it was approved, so a
+    # topic added to or removed from the working copy reaches readers only with the next approval.
+    topics = models.JSONField(default=list)
     article_type_name = models.CharField(max_length=100)
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reviewer_name = models.CharField(max_length=200)
     reviewer_credentials = models.CharField(max_length=200)
+    # The reviewer's people page (/people/<slug>/), frozen with the name it links.
+    reviewer_slug = models.SlugField(max_length=100, blank=True)
     reviewed_at = models.DateTimeField()
     next_review_due = models.DateField()
     published_at = models.DateTimeField()
     first_published_at = models.DateTimeField()
+    # {"src", "srcset", "webp_srcset", "sizes", "width", "height", "alt", "caption", "credit"},
+    # or {} without one (articles.figures.lead_picture).
+    lead_image = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-published_at"]
@@ -266,7 +283,133 @@ class AuditEntry(ImmutableModel):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.from_status}->{self.to_status}"
 
 
+class Correction(models.Model):
+    """A note to readers that the article was corrected, shown in its corrections log.
+
+    A minor correction (a typo, a broken link: no change in medical meaning) is a note only and
+    is shown at once. A medical correction describes a change in medical meaning: it waits for
+    the medical review of that change and is shown when the reviewed version goes live. The
+    changed text itself always goes through review, whatever the note says.
+    """
+
+    class Kind(models.TextChoices):
+        MINOR = "minor", "Minor change"
+        MEDICAL = "medical", "Medical change"
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="corrections")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    note = models.TextField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Set when readers can see it; for a medical change, with the publication that carried it.
+    published_at = models.DateTimeField(null=True, blank=True)
+    publication = models.ForeignKey(Publication, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="corrections")
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="medical", published_at__isnull=False, publication__isnull=True),
+                name="medical_correction_published_with_a_reviewed_publication",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.note[:60]}"
+
+
+class Image(ImmutableModel):
+    """An uploaded image as stored: re-encoded from its pixels, without metadata, under a random name.
+
+    Never edited after upload: content refers to it (the lead image by id, body images by key),
+    so a hash that covers the reference covers the picture too.
+    """
+
+    class Format(models.TextChoices):
+        JPEG = "JPEG", "JPEG"
+        PNG = "PNG", "PNG"
+        WEBP = "WEBP", "WebP"
+        GIF = "GIF", "GIF"
+
+    # 32 random hex digits, made on the server; the file names derive from it.
+    key = models.CharField(max_length=32, unique=True, editable=False)
+    file = models.FileField(max_length=200)
+    format = models.CharField(max_length=4, choices=Format.choices)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    byte_size = models.PositiveIntegerField()
+    # The uploader's file name, kept as a label for people only; never used as a path.
+    original_name = models.CharField(max_length=255, blank=True)
+    # As typed at upload: a starting point. What readers get is the alt text stored with each use.
+    alt_text = models.CharField(max_length=300, blank=True)
+    caption = models.CharField(max_length=300, blank=True)
+    credit = models.CharField("credit or licence", max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    # The article it was uploaded for, when there was one yet (a new article's images have none).
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.PROTECT, related_name="images")
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(width__gte=1, height__gte=1), name="image_has_pixels"),
+        ]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.width}×{self.height} {self.format})"
+
+
+class Rendition(ImmutableModel):
+    """One size of an image in one format, made once and reused."""
+
+    image = models.ForeignKey(Image, on_delete=models.PROTECT, related_name="renditions")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    format = models.CharField(max_length=4, choices=Image.Format.choices)
+    file = models.FileField(max_length=200)
+
+    class Meta:
+        ordering = ["format", "width"]
+        constraints = [
+            models.UniqueConstraint(fields=["image", "width", "format"], name="unique_rendition"),
+        ]
+
+    def __str__(self):
+        return f"{self.image.key} {self.width}w {self.format}"
+
+
 def content_hash(payload: dict) -> str:
     """A stable hash of article content; equal content gives equal hashes whatever its revision id."""
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+class FindingWaiver(ImmutableModel):
+    """A writer's reason for keeping text an automated check flags as an error (articles.checks).
+
+    Tied to the flagged text by its fingerprint, not to a revision: the reason stays answered while
+    that text is unchanged, and stops counting the moment the text changes. Never edited; a new
+    reason for new text is a new row, and each one is also in the audit log.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="finding_waivers")
+    code = models.CharField(max_length=40)
+    field = models.CharField(max_length=40)
+    # sha256 of the excerpt (articles.checks.engine.fingerprint); the excerpt is kept for people.
+    fingerprint = models.CharField(max_length=64)
+    excerpt = models.TextField(blank=True)
+    reason = models.TextField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "code", "field", "fingerprint"],
+                                    name="one_waiver_per_flagged_text"),
+            models.CheckConstraint(condition=~models.Q(reason=""), name="waiver_has_a_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} on {self.field}: {self.reason[:60]}"

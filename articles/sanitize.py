@@ -13,12 +13,15 @@ ALLOWED_TAGS = frozenset({
     "p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "sub", "sup",
     "ul", "ol", "li", "a", "blockquote", "code", "pre", "hr",
     "table", "thead", "tbody", "tr", "th", "td", "caption",
+    "figure", "figcaption", "img",
 })
 ALLOWED_ATTRIBUTES = {
     "a": ["href", "title", "rel"],
     "th": ["scope", "colspan", "rowspan"],
     "td": ["colspan", "rowspan"],
     "ol": ["start"],
+    # ImageFilter rewrites what is left of an <img> to alt and data-image only.
+    "img": ["alt", "src", "data-image"],
 }
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
@@ -59,6 +62,51 @@ class ExternalLinkFilter(Filter):
             yield token
 
 
+# An <img> is kept only when it is one of this site's uploads, named by its src (an address in
+# the image storage, as the editor's upload returns) or by data-image. It is stored as
+#     <img alt="..." data-image="KEY">
+# a reference with no address, size or srcset: articles.figures makes the responsive markup from
+# the renditions when readers are to see it. Any other src (remote, data:, a guessed path) and every
+# width, height, srcset or style that a writer or a paste brings is dropped with the image.
+_IMAGE_KEY_RE = re.compile(r"[0-9a-f]{32}")
+
+
+def _image_src_re() -> re.Pattern:
+    # Built per call: the storage (and so the address of its files) is a setting.
+    from django.core.files.storage import default_storage
+
+    from .images import IMAGE_DIR
+
+    prefix = default_storage.url(f"{IMAGE_DIR}/")
+    # Rendition names are KEY-<width>w; the storage may add _<7 characters> to a name in use.
+    return re.compile(re.escape(prefix) + r"(?P<key>[0-9a-f]{32})(?:-\d+w)?(?:_[A-Za-z0-9]{7})?"
+                      r"\.(?:jpg|png|webp|gif)")
+
+
+def image_key(attrs: dict) -> str | None:
+    """The upload an <img>'s attributes name, or None. Keys are (namespace, name) as bleach gives them."""
+    key = attrs.get((None, "data-image"), "")
+    if _IMAGE_KEY_RE.fullmatch(key):
+        return key
+    match = _image_src_re().fullmatch(attrs.get((None, "src"), ""))
+    return match.group("key") if match else None
+
+
+class ImageFilter(Filter):
+    """Keeps an <img> only as a reference to one of this site's uploads: alt and data-image."""
+
+    def __iter__(self):
+        for token in super().__iter__():
+            if token["type"] in ("StartTag", "EmptyTag") and token["name"] == "img":
+                attrs = token.get("data") or {}
+                key = image_key(attrs)
+                if key is None:
+                    continue
+                token["data"] = {(None, "alt"): " ".join(attrs.get((None, "alt"), "").split()),
+                                 (None, "data-image"): key}
+            yield token
+
+
 _local = threading.local()
 
 
@@ -72,7 +120,7 @@ def _cleaner() -> bleach.Cleaner:
             protocols=ALLOWED_PROTOCOLS,
             strip=True,
             strip_comments=True,
-            filters=[ExternalLinkFilter],
+            filters=[ExternalLinkFilter, ImageFilter],
         )
         _local.cleaner = cleaner
     return cleaner
@@ -129,13 +177,15 @@ def clean_html(html: str) -> str:
     cleaned = _cleaner().clean(html)
     # Word and Google Docs leave empty paragraphs and non-breaking-space padding behind.
     cleaned = re.sub(r"<p>(\s|&nbsp;|<br>)*</p>", "", cleaned)
+    cleaned = re.sub(r"<figure>\s*(<figcaption>\s*</figcaption>\s*)?</figure>", "", cleaned)
     cleaned = _restore_word_lists(cleaned)
     return cleaned.strip()
 
 
 def html_to_text(html: str) -> str:
     """Visible text of stored (already clean) HTML, for word counts and checks."""
-    text = re.sub(r"<[^>]+>", " ", html or "")
+    # Quoted attribute values may hold ">" (bleach escapes only "&", "<" and the quote in them).
+    text = re.sub(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>""", " ", html or "")
     text = (text.replace("&nbsp;", " ").replace("&amp;", "&").replace("&lt;", "<")
             .replace("&gt;", ">").replace("&quot;", '"').replace("&#39;", "'"))
     return " ".join(text.split())

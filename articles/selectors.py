@@ -1,8 +1,10 @@
 """Reads for pages. Public reads touch only publications, never working copies."""
-from django.db.models import F
+from django.db import connection
+from django.db.models import F, Q
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 
-from .models import Publication, RevisionMeta
+from .models import Correction, Publication, RevisionMeta
 
 
 def live_publications():
@@ -18,8 +20,69 @@ def live_publication_by_slug(slug: str) -> Publication:
     return publication
 
 
+# What an article page's ETag needs. A page served from the cache (or a 304) reads only this
+# small row; rendering afresh reads the whole snapshot by its id.
+VERSION_FIELDS = ("slug", "published_at", "content_hash", "next_review_due", "article_id")
+
+
+def live_publication_version(slug: str) -> Publication:
+    """The live snapshot with VERSION_FIELDS only, or the same 404 as live_publication_by_slug."""
+    publication = live_publications().filter(slug=slug).only(*VERSION_FIELDS).first()
+    if publication is None:
+        raise Http404("No article found.")
+    return publication
+
+
 def article_history(article):
     """Every revision of the article, newest first, with who, when, comment and state."""
     return (RevisionMeta.objects.filter(article=article)
             .select_related("revision", "revision__user")
             .order_by("-revision_id"))
+
+
+def visible_corrections(publication: Publication):
+    """The corrections log readers see beside this publication, newest first."""
+    return (Correction.objects.filter(article_id=publication.article_id, published_at__isnull=False)
+            .only("kind", "note", "published_at").order_by("-published_at", "-id"))
+
+
+def pending_medical_corrections(article):
+    return Correction.objects.filter(article=article, kind=Correction.Kind.MEDICAL, published_at__isnull=True)
+
+
+# --- Public lists. Each is one query; the fields are the ones a publication card shows. ---
+
+CARD_FIELDS = ("slug", "title", "summary", "published_at", "reviewed_at", "reviewer_name",
+               "reviewer_credentials")
+
+
+def public_cards(queryset=None):
+    """Live publications with only what a card shows, newest first."""
+    return (queryset if queryset is not None else live_publications()).only(*CARD_FIELDS).order_by(
+        "-published_at", "-pk")
+
+
+def _json_list_holds(field: str, key: str, value) -> Q:
+    """Publications whose JSON list `field` holds an object with `key` equal to `value`.
+
+    PostgreSQL answers with jsonb containment (@>). SQLite has no containment operator for JSON,
+    so it walks the list with json_each; the value is a bound parameter either way.
+    """
+    assert key.isidentifier(), key  # keys come from code; values are bound parameters
+    if connection.vendor == "postgresql":
+        return Q(**{f"{field}__contains": [{key: value}]})
+    table = Publication._meta.db_table
+    column = Publication._meta.get_field(field).column
+    return Q(pk__in=RawSQL(
+        f'SELECT p.id FROM "{table}" p, json_each(p."{column}") item '
+        f"WHERE json_extract(item.value, '$.{key}') = %s", [value]))
+
+
+def live_publications_in_topic(slug: str):
+    """Live publications filed under the topic, by the topics frozen in each snapshot."""
+    return live_publications().filter(_json_list_holds("topics", "slug", slug))
+
+
+def live_publications_by_person(user_id: int):
+    """Live publications the person wrote (as the snapshot's byline says) or medically reviewed."""
+    return live_publications().filter(Q(reviewer_id=user_id) | _json_list_holds("authors", "id", user_id))

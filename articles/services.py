@@ -16,7 +16,8 @@ from django.utils.text import slugify
 from .audit import audit_record
 from .content import ArticleContent
 from .errors import InvalidTransition, NotAllowed, StaleEdit
-from .models import Article, ArticleSection, ArticleType, Publication, Reference, RevisionMeta
+from .figures import lead_picture, pictures_for, render_images, unknown_image_keys
+from .models import Article, ArticleSection, ArticleType, Correction, Image, Publication, Reference, RevisionMeta
 from .permissions import can_create, can_edit
 from .sanitize import clean_html
 from .sections import SECTIONS, SECTIONS_BY_KEY
@@ -79,6 +80,13 @@ def clean_content(content: ArticleContent) -> ArticleContent:
     ref_errors = reference_errors(content.references)
     if ref_errors:
         errors["references"] = ref_errors
+    for field, html in [("body", body), *cleaned_sections.items()]:
+        if unknown_image_keys(html):
+            errors.setdefault(field, []).append(
+                "An image here is not one uploaded to this site; upload it with the editor's image button.")
+    lead_errors = lead_image_errors(content.lead_image)
+    if lead_errors:
+        errors["lead_image"] = lead_errors
     if errors:
         raise ValidationError(errors)
     return ArticleContent(
@@ -88,7 +96,22 @@ def clean_content(content: ArticleContent) -> ArticleContent:
         article_type_key=content.article_type_key,
         sections=cleaned_sections,
         references=content.references,
+        lead_image=content.lead_image,
     )
+
+
+def lead_image_errors(lead_image: dict | None) -> list[str]:
+    if not lead_image:
+        return []
+    errors = []
+    if not Image.objects.filter(pk=lead_image["image_id"]).exists():
+        errors.append("The lead image is not one uploaded to this site; upload it again.")
+    for name, label in (("alt", "alt text"), ("caption", "caption"), ("credit", "credit")):
+        limit = Article._meta.get_field(f"lead_image_{name}").max_length
+        if len(lead_image[name]) > limit:
+            errors.append(f"The lead image's {label} is {len(lead_image[name])} characters long; "
+                          f"the limit is {limit}.")
+    return errors
 
 
 def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
@@ -104,6 +127,11 @@ def _write_content(article: Article, content: ArticleContent) -> None:
     article.title = content.title
     article.summary = content.summary
     article.body = content.body
+    lead = content.lead_image or {}
+    article.lead_image_id = lead.get("image_id")
+    article.lead_image_alt = lead.get("alt", "")
+    article.lead_image_caption = lead.get("caption", "")
+    article.lead_image_credit = lead.get("credit", "")
     if article.article_type.key != content.article_type_key:
         article.article_type = _article_type(content.article_type_key)
     article.full_clean(exclude=["authors", "topics"])
@@ -248,14 +276,21 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 
 def snapshot_fields(article: Article, content: ArticleContent) -> dict:
-    """What a reader sees of this content: shared by publication and preview."""
+    """What a reader sees of this content: shared by publication and preview.
+
+    Image references become responsive markup here (articles.figures), so a publication holds
+    finished HTML and its renditions exist before readers ask for them.
+    """
+    images = pictures_for(content.body, *content.sections.values())
     return {
         "slug": article.slug,
         "title": content.title,
         "summary": content.summary,
-        "body": content.body,
+        "body": render_images(content.body, images),
+        "lead_image": lead_picture(content.lead_image),
         "sections": [
-            {"key": section.key, "title": section.title, "html": content.sections[section.key]}
+            {"key": section.key, "title": section.title,
+             "html": render_images(content.sections[section.key], images)}
             for section in SECTIONS if section.key in content.sections
         ],
         "references": [
@@ -269,12 +304,13 @@ def snapshot_fields(article: Article, content: ArticleContent) -> dict:
             for user in article.authors.order_by("last_name", "first_name", "username")
         ],
         "article_type_name": _article_type(content.article_type_key).name,
+        "topics": [{"slug": topic.slug, "name": topic.name} for topic in article.topics.order_by("name")],
     }
 
 
 def publication_create(*, article: Article, revision, submission, content_hash: str, reviewer,
                        reviewer_name: str, reviewer_credentials: str, reviewed_at,
-                       published_at=None) -> Publication:
+                       published_at=None, reviewer_slug: str = "") -> Publication:
     """Freeze the approved revision as readers will see it. Called by the approval service only.
 
     The snapshot is built from the revision itself, not the working copy, so what readers see is
@@ -293,9 +329,41 @@ def publication_create(*, article: Article, revision, submission, content_hash: 
         reviewer=reviewer,
         reviewer_name=reviewer_name,
         reviewer_credentials=reviewer_credentials,
+        reviewer_slug=reviewer_slug,
         reviewed_at=reviewed_at,
         next_review_due=add_months(timezone.localdate(reviewed_at), interval),
         published_at=published_at or reviewed_at,
         first_published_at=first or published_at or reviewed_at,
         **snapshot_fields(article, content),
     )
+
+
+@transaction.atomic
+def correction_add(*, article: Article, by, kind: str, note: str) -> Correction:
+    """Record a correction note on a published article (see Correction for minor vs medical)."""
+    article = _lock(article)
+    if not can_edit(by, article):
+        raise NotAllowed("Only the article's writers and editors can record a correction.")
+    if article.live_publication_id is None and not article.publications.exists():
+        raise ValidationError({"kind": "Corrections are notes on a published article; this one was never published."})
+    if kind not in Correction.Kind.values:
+        raise ValidationError({"kind": "Choose a minor change or a medical change."})
+    note = " ".join(note.split())
+    if not note:
+        raise ValidationError({"note": "Say what was corrected, in words a reader understands."})
+    if len(note) > 1000:
+        raise ValidationError({"note": f"Keep the note under 1,000 characters (it has {len(note):,})."})
+    correction = Correction.objects.create(
+        article=article, kind=kind, note=note, created_by=by,
+        published_at=timezone.now() if kind == Correction.Kind.MINOR else None,
+    )
+    audit_record(article=article, actor=by, action=f"correction_{kind}", from_status=article.status,
+                 to_status=article.status, comment=note)
+    return correction
+
+
+def corrections_publish(*, article: Article, publication: Publication, when) -> int:
+    """Show the medical corrections waiting for this review, now that the reviewed version is live.
+    Called inside the approval or go-live transaction."""
+    return Correction.objects.filter(article=article, kind=Correction.Kind.MEDICAL,
+                                     published_at__isnull=True).update(publication=publication, published_at=when)

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "reversion",
     "tinymce",
     "cms",
@@ -73,6 +74,10 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# In production each app process keeps its database connection for a minute: opening a PostgreSQL
+# connection per request costs more than rendering the page (bench/README.md). Checked before reuse.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a writer rather than failing at once when two requests save together.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -86,6 +91,15 @@ if env.str("REDIS_URL", default=""):
             "LOCATION": env.str("REDIS_URL"),
         }
     }
+
+# Public pages (articles, home, topics, people, search, feed, sitemap) send Cache-Control: public
+# with this max-age, so browsers and a CDN serve most reads; after it, a cache may serve the old
+# copy for PUBLIC_STALE_SECONDS more while it revalidates (ETag / Last-Modified, usually a 304).
+# Editorial pages never send it. Kept short: an unpublished article leaves caches within minutes.
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=300)
+PUBLIC_STALE_SECONDS = env.int("PUBLIC_STALE_SECONDS", default=60)
+# Each public page is rendered once per version (its ETag) and kept this long in the cache.
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=86400)
 
 # Links in notification emails. Mail goes to the console unless EMAIL_URL names an SMTP server
 # (for example smtp+tls://user:password@mail.example.org:587).
@@ -125,6 +139,28 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Uploaded images go to S3-compatible storage (AWS S3, MinIO, Cloudflare R2, ...) when a bucket is
+# named. boto3 reads the credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY. Addresses
+# are unsigned (the bucket or its CDN serves the images publicly): publications keep image
+# addresses in their frozen HTML, and a signed address would expire. Names are random and never
+# reused, so the files may be cached for good.
+if env.str("AWS_STORAGE_BUCKET_NAME", default=""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "custom_domain": env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None,
+            "location": env.str("AWS_LOCATION", default=""),
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+# Image uploads (articles.images): refused past this many bytes, or this many pixels.
+IMAGE_MAX_UPLOAD_BYTES = env.int("IMAGE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -145,10 +181,24 @@ TINYMCE_DEFAULT_CONFIG = {
     "branding": False,
     "promotion": False,
     "height": 260,
-    "plugins": "lists link autoresize",
-    "toolbar": "blocks | bold italic | bullist numlist | link blockquote | undo redo",
+    "plugins": "lists link autoresize image",
+    "toolbar": "blocks | bold italic | bullist numlist | link blockquote image | undo redo",
     "block_formats": "Paragraph=p; Heading=h2; Subheading=h3",
-    "valid_elements": "p,br,h2,h3,h4,strong/b,em/i,ul,ol,li,a[href|title],blockquote,sub,sup",
+    "valid_elements": "p,br,h2,h3,h4,strong/b,em/i,ul,ol,li,a[href|title],blockquote,sub,sup,"
+                      "figure[class],figcaption,img[src|alt]",
+    # Images: uploaded through the server (articles.views.images, which checks and cleans them),
+    # each with a description (alt text, required by the gate) and a caption. No sizes are typed:
+    # the server makes the sizes readers get. A pasted or typed remote address is dropped on save.
+    # a11y_advanced_options is left off: its "decorative image" (empty alt) is what the gate refuses.
+    "image_description": True,
+    "image_caption": True,
+    "image_dimensions": False,
+    "image_advtab": False,
+    "image_uploadtab": True,
+    "images_file_types": "jpeg,jpg,png,webp,gif",
+    "images_upload_handler": "cmsImageUploadHandler",
+    "images_reuse_filename": False,
+    "automatic_uploads": True,
     "invalid_styles": "color font-size font-family background-color",
     "paste_data_images": False,
     "paste_webkit_styles": "none",

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils.text import slugify
 
@@ -56,8 +57,10 @@ class ReviewerProfile(models.Model):
         if not self.slug:
             base = slugify(self.display_name)[:90] or "reviewer"
             slug, n = base, 2
-            # Two clinicians may share a name; their public pages may not share an address.
-            while ReviewerProfile.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            # Two clinicians may share a name; their public pages may not share an address, nor take
+            # another person's username, which is the address of a writer's page (reviews.people).
+            while (ReviewerProfile.objects.filter(slug=slug).exclude(pk=self.pk).exists()
+                   or get_user_model().objects.filter(username=slug).exclude(pk=self.user_id).exists()):
                 slug, n = f"{base}-{n}", n + 1
             self.slug = slug
         super().save(*args, **kwargs)

@@ -12,11 +12,13 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from articles.checks.waivers import article_findings, tally
 from articles.content import ArticleContent
 from articles.diff import diff_content, diff_references
 from articles.errors import InvalidTransition, NotAllowed, TransitionRefused
 from articles.gate import gate_failures
 from articles.models import Article
+from articles.selectors import pending_medical_corrections
 from articles.permissions import article_for_view, can_edit, is_editor, is_reviewer, is_writer
 
 from . import selectors
@@ -84,15 +86,19 @@ def article_workspace(request, pk):
     article = article_for_view(request.user, pk)
     actions = available_actions(request.user, article)
     comments = list(selectors.comments_for(article))
+    findings = article_findings(article)
     return render(request, "reviews/article_workspace.html", {
         "article": article,
         "actions": {action.value for action in actions},
         "gate_failures": gate_failures(ArticleContent.of(article), article.article_type),
+        "findings": findings, "findings_tally": tally(findings),
         "comments": comments,
         "open_comments": [c for c in comments if not c.is_resolved],
         "can_resolve": can_edit(request.user, article),
         "audit": selectors.recent_audit(article),
         "unpublish_form": UnpublishForm(),
+        "corrections": article.corrections.order_by("-created_at"),
+        "can_correct": "edit" in {a.value for a in actions} and article.publications.exists(),
         "resolve_form": ResolveCommentForm(),
     })
 
@@ -199,10 +205,13 @@ def review(request, pk):
         comment_formset = CommentFormSet(prefix="comments")
     last_publication, approved = selectors.last_approved_content(article)
     current = ArticleContent.of(article)
+    findings = article_findings(article)
     return render(request, "reviews/review_form.html", {
         "article": article, "form": form, "comment_formset": comment_formset, "refusal": refusal,
+        "findings": findings, "findings_tally": tally(findings),
         "last_publication": last_publication,
         "diffs": diff_content(approved, current),
         "reference_changes": diff_references(approved.references if approved else [], current.references),
         "comments": selectors.comments_for(article),
+        "pending_corrections": pending_medical_corrections(article),
     })

@@ -9,11 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.audit import audit_record
+from articles.checks import field_label
+from articles.checks.waivers import unanswered_errors
 from articles.content import ArticleContent
 from articles.errors import Failure, GateFailed, InvalidTransition, NotAllowed, TransitionRefused
 from articles.gate import gate_failures
 from articles.models import Article
-from articles.services import latest_revision, publication_create
+from articles.services import corrections_publish, latest_revision, publication_create
 
 from .models import CHECKLIST, MANDATORY_CHECKLIST_KEYS, COMMENT_TARGETS, Review, ReviewComment, ReviewerProfile
 
@@ -68,6 +70,16 @@ def next_status(current: str, action: Action) -> str:
 
 def guard_gate_passes(article: Article) -> list[Failure]:
     return gate_failures(ArticleContent.of(article), article.article_type)
+
+
+def guard_check_errors_answered(article: Article) -> list[Failure]:
+    """Each error the automated checks report is fixed, or has the writer's recorded reason.
+    Warnings never block."""
+    return [
+        Failure(finding.field, f"{field_label(finding.field)}: {finding.message}"
+                + (f' ("{finding.excerpt}")' if finding.excerpt else ""), finding.code)
+        for finding in unanswered_errors(article)
+    ]
 
 
 def guard_has_live_publication(article: Article) -> list[Failure]:
@@ -142,6 +154,12 @@ def article_submit(*, article: Article, by, comment: str = "") -> Article:
     failures = guard_gate_passes(article)
     if failures:
         raise GateFailed(failures)
+    # The gate first: its failures are answered by writing, and the writing changes what the
+    # checks see. Once it passes, each error finding needs a fix or a recorded reason.
+    failures = guard_check_errors_answered(article)
+    if failures:
+        raise TransitionRefused(failures, summary="The automated checks found errors that need a fix "
+                                                  "or a recorded reason")
     revision = latest_revision(article)
     from_status = article.status
     article.status = to_status
@@ -237,6 +255,7 @@ def article_approve(*, article: Article, by, checklist: dict, rating: int | None
         article=article, revision=article.submitted_revision, submission=submission,
         content_hash=article.submitted_hash,
         reviewer=by, reviewer_name=profile.display_name, reviewer_credentials=profile.credentials,
+        reviewer_slug=profile.slug,
         reviewed_at=reviewed_at, published_at=go_live_at if action == Action.SCHEDULE else reviewed_at,
     )
     from_status = article.status
@@ -245,6 +264,7 @@ def article_approve(*, article: Article, by, checklist: dict, rating: int | None
         article.scheduled_publication = publication
     else:
         article.live_publication = publication
+        corrections_publish(article=article, publication=publication, when=reviewed_at)
     article.submitted_hash = ""
     article.submitted_by = None
     revision = article.submitted_revision
@@ -272,6 +292,7 @@ def article_go_live(*, article: Article, now=None) -> bool:
     article.live_publication = publication
     article.scheduled_publication = None
     article.save(update_fields=["status", "live_publication", "scheduled_publication", "updated_at"])
+    corrections_publish(article=article, publication=publication, when=now)
     # The approval is what takes effect, so the log names the approving reviewer as its actor.
     audit_record(article=article, actor=publication.reviewer, action=Action.GO_LIVE,
                  from_status=Status.SCHEDULED, to_status=article.status, revision=publication.revision,

@@ -86,9 +86,9 @@ def complete_content(type_key="substance", title=None, **overrides) -> ArticleCo
     return ArticleContent(**values)
 
 
-def make_draft(writer=None, **content_overrides) -> Article:
+def make_draft(writer=None, *, topics=(), **content_overrides) -> Article:
     writer = writer or make_writer()
-    return article_create(by=writer, content=complete_content(**content_overrides))
+    return article_create(by=writer, content=complete_content(**content_overrides), topics=topics)
 
 
 def make_in_review(writer=None, **content_overrides) -> Article:
@@ -143,3 +143,48 @@ def another_reviewer(credentials="MD", **extra) -> User:
     n = next(_counter)
     return make_reviewer(first_name=extra.pop("first_name", "Reviewer"),
                          last_name=extra.pop("last_name", f"Number {n}"), credentials=credentials, **extra)
+
+
+def make_topic(name: str, description: str = "") -> "Topic":
+    from django.utils.text import slugify
+
+    from articles.models import Topic
+
+    return Topic.objects.create(name=name, slug=slugify(name), description=description)
+
+
+# --- Images (articles.images): made with Pillow inside the tests, never read from files. ---
+
+def image_bytes(fmt="JPEG", size=(64, 48), mode="RGB", **save_options) -> bytes:
+    """An image of `size` in `fmt`, with some detail so encoders have work to do."""
+    import io
+
+    from PIL import Image as PILImage
+
+    picture = PILImage.linear_gradient("L").resize(size).convert(mode)
+    buffer = io.BytesIO()
+    picture.save(buffer, fmt, **save_options)
+    return buffer.getvalue()
+
+
+def upload(data: bytes, name="photo.jpg"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data, content_type="application/octet-stream")
+
+
+def make_image(by=None, *, fmt="JPEG", size=(64, 48), name=None, **fields):
+    """A stored image (with its renditions), uploaded through articles.images.image_create."""
+    from articles.images import EXTENSIONS, image_create
+
+    name = name or f"picture.{EXTENSIONS[fmt]}"
+    return image_create(upload=upload(image_bytes(fmt, size), name), by=by or make_writer(), **fields)
+
+
+def figure_html(image, alt="A labelled diagram of the liver", caption="The liver, seen from the front") -> str:
+    """A body figure in the stored form the sanitizer writes."""
+    return f'<figure><img alt="{alt}" data-image="{image.key}"><figcaption>{caption}</figcaption></figure>'
+
+
+def lead(image, alt="A pharmacist holding a bottle of tablets", caption="", credit="") -> dict:
+    return {"image_id": image.pk, "alt": alt, "caption": caption, "credit": credit}

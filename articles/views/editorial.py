@@ -3,6 +3,7 @@
 Views parse input with forms, call one service, and map its errors back onto the form, so a
 refused save shows every reason and keeps everything the person typed.
 """
+import dataclasses
 import json
 
 from django.contrib import messages
@@ -14,11 +15,13 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from ..content import ArticleContent
+from ..checks.waivers import by_field, check_content
+from ..content import ArticleContent, normalise_lead_image
 from ..diff import diff_content, diff_references
 from ..errors import InvalidTransition, NotAllowed, StaleEdit
-from ..forms import ArticleForm, ReferenceFormSet, reference_initial, section_field_name
+from ..forms import ArticleForm, LeadImageForm, ReferenceFormSet, reference_initial, section_field_name
 from ..gate import gate_failures
+from ..images import image_create
 from ..models import Article, ArticleType, Publication, RevisionMeta
 from ..permissions import article_for_view, can_create, can_edit
 from ..sections import SECTION_KEYS
@@ -45,12 +48,37 @@ def _apply_service_errors(form: ArticleForm, formset, exc: ValidationError) -> N
                 form.add_error(None, message)
 
 
-def _editor_context(form, formset, article=None):
+def _store_lead_upload(lead_form: LeadImageForm, user, article=None) -> None:
+    """Store a newly chosen lead image as soon as it passes its checks, even when the rest of the
+    form is refused: the form then carries its key, so the writer need not send the file again."""
+    if not lead_form.is_valid():
+        return
+    data = lead_form.cleaned_data
+    if data["file"] is None or data["remove"]:
+        return
+    try:
+        lead_form.stored = image_create(upload=data["file"], by=user, article=article, alt_text=data["alt"],
+                                        caption=data["caption"], credit=data["credit"])
+    except (ValidationError, NotAllowed) as exc:
+        lead_form.add_error("file", getattr(exc, "messages", [str(exc)]))
+
+
+def _with_lead_image(content: ArticleContent, lead_form: LeadImageForm) -> ArticleContent:
+    return dataclasses.replace(content, lead_image=lead_form.lead_image())
+
+
+def _editor_context(form, formset, article=None, lead_form=None):
     # The panel judges what is on screen, saved or not, so a blank or refused form is never "ready".
     content = form.content_so_far(formset.references_so_far())
+    if lead_form is not None:
+        content.lead_image = normalise_lead_image(lead_form.lead_image_so_far())
     article_type = ArticleType.objects.filter(key=content.article_type_key).first()
+    # The automated checks, shown at their fields; refreshed on every render, so on every save.
+    findings = by_field(check_content(content, article_type, article) if article_type else [])
     return {
-        "form": form, "formset": formset, "article": article,
+        "form": form, "formset": formset, "article": article, "lead_form": lead_form,
+        "findings": findings,
+        "section_rows": [(section, field, findings.get(section.key, [])) for section, field in form.section_fields()],
         "gate_failures": gate_failures(content, article_type) if article_type else [],
         "required_sections": set(article_type.required_sections) if article_type else set(),
         "type_requirements_json": json.dumps({t.key: t.required_sections for t in ArticleType.objects.all()}),
@@ -65,10 +93,12 @@ def article_new(request):
     if request.method == "POST":
         form = ArticleForm(request.POST)
         formset = ReferenceFormSet(request.POST, prefix="refs")
-        if form.is_valid() and formset.is_valid():
+        lead_form = LeadImageForm(request.POST, request.FILES, prefix="lead")
+        _store_lead_upload(lead_form, request.user)
+        if form.is_valid() and formset.is_valid() and lead_form.is_valid():
             try:
                 article = article_create(
-                    by=request.user, content=form.content(formset.references()),
+                    by=request.user, content=_with_lead_image(form.content(formset.references()), lead_form),
                     topics=form.cleaned_data["topics"], comment=form.cleaned_data["comment"] or "Created",
                 )
             except ValidationError as exc:
@@ -79,7 +109,8 @@ def article_new(request):
     else:
         form = ArticleForm(initial={"article_type": "substance"})
         formset = ReferenceFormSet(prefix="refs")
-    return render(request, "articles/article_form.html", _editor_context(form, formset))
+        lead_form = LeadImageForm(prefix="lead")
+    return render(request, "articles/article_form.html", _editor_context(form, formset, lead_form=lead_form))
 
 
 @never_cache
@@ -96,12 +127,14 @@ def article_edit(request, pk):
     if request.method == "POST":
         form = ArticleForm(request.POST, article=article)
         formset = ReferenceFormSet(request.POST, prefix="refs")
-        if form.is_valid() and formset.is_valid():
+        lead_form = LeadImageForm(request.POST, request.FILES, prefix="lead")
+        _store_lead_upload(lead_form, request.user, article)
+        if form.is_valid() and formset.is_valid() and lead_form.is_valid():
             try:
                 article = article_update(
                     article=article, by=request.user,
                     expected_version=form.cleaned_data["version"] or 0,
-                    content=form.content(formset.references()),
+                    content=_with_lead_image(form.content(formset.references()), lead_form),
                     topics=form.cleaned_data["topics"], comment=form.cleaned_data["comment"] or "Edited",
                 )
             except StaleEdit as exc:
@@ -117,7 +150,8 @@ def article_edit(request, pk):
     else:
         form = ArticleForm(initial=ArticleForm.initial_for(article), article=article)
         formset = ReferenceFormSet(initial=reference_initial(article), prefix="refs")
-    context = _editor_context(form, formset, article)
+        lead_form = LeadImageForm(initial=LeadImageForm.initial_for(article), prefix="lead")
+    context = _editor_context(form, formset, article, lead_form)
     context["stale"] = stale
     return render(request, "articles/article_form.html", context)
 
@@ -145,8 +179,18 @@ def gate_check(request):
         errors = [{"field": name, "message": f"{form[name].label if name in form.fields else 'Form'}: {' '.join(errs)}"}
                   for name, errs in form.errors.items()]
         return JsonResponse({"failures": errors, "form_errors": True})
-    failures = gate_failures(form.content(formset.references()), form.cleaned_data["article_type"])
-    return JsonResponse({"failures": [{"field": f.field, "message": f.message} for f in failures]})
+    content = form.content(formset.references())
+    # Not validated here (that would decode a chosen file on every keystroke): the alt text is enough.
+    content.lead_image = normalise_lead_image(
+        LeadImageForm(request.POST, request.FILES, prefix="lead").lead_image_so_far())
+    failures = gate_failures(content, form.cleaned_data["article_type"])
+    # ?article=<pk> (the edit page) brings the reasons already recorded for that article.
+    article = None
+    if str(request.GET.get("article", "")).isdigit():
+        article = article_for_view(request.user, int(request.GET["article"]))
+    findings = check_content(content, form.cleaned_data["article_type"], article)
+    return JsonResponse({"failures": [{"field": f.field, "message": f.message} for f in failures],
+                         "findings": [finding.as_json() for finding in findings]})
 
 
 @never_cache

@@ -1,20 +1,111 @@
-"""Public pages. They read publications only: nothing here touches a working copy."""
+"""Public pages. They read publications only: nothing here touches a working copy.
+
+Every page here answers through caching.public_response (ETag, Last-Modified, 304,
+Cache-Control: public) and runs a fixed number of queries, whatever the number of references,
+sections or topics: a publication carries them in its snapshot.
+"""
+import datetime
+
+from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from ..selectors import live_publication_by_slug, live_publications
+from ..caching import public_changed_at, public_response, versions
+from ..feeds import LatestPublicationsFeed
+from ..models import Publication, Topic
+from ..search import clean_query, search_publications
+from ..selectors import live_publication_version, live_publications_in_topic, public_cards
+from ..structured_data import article_dates, json_ld_script, medical_web_page
+
+HOME_LATEST = 20
+PER_PAGE = 20
+FEED_LENGTH = 20
 
 
-def home(request):
-    publications = live_publications().only(
-        "slug", "title", "summary", "published_at", "reviewer_name", "reviewer_credentials"
-    )[:20]
-    return render(request, "articles/home.html", {"publications": publications})
+def article_context(request, publication: Publication, corrections=()) -> dict:
+    """What the article template needs; the bench's baseline view renders the same context."""
+    dates = article_dates(publication)
+    return {
+        "publication": publication,
+        "dates": dates,
+        "review_overdue": publication.next_review_due < timezone.localdate(),
+        "corrections": list(corrections),
+        "json_ld": json_ld_script(medical_web_page(publication, dates=dates,
+                                                   absolute=request.build_absolute_uri)),
+        "canonical_url": request.build_absolute_uri(publication.get_absolute_url()),
+    }
+
+
+def _start_of_day(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def article_detail(request, slug):
-    publication = live_publication_by_slug(slug)
-    return render(request, "articles/article_detail.html", {
-        "publication": publication,
-        "review_overdue": publication.next_review_due < timezone.localdate(),
-    })
+    version = live_publication_version(slug)
+    review_overdue = version.next_review_due < timezone.localdate()
+    # The corrections issue fills this (articles.selectors.visible_corrections); until then the log
+    # is empty. Each item needs pk, published_at, note and get_kind_display.
+    corrections = []
+    # The overdue notice appears on the day after the due date: the page changed then.
+    overdue_since = (_start_of_day(version.next_review_due + datetime.timedelta(days=1))
+                     if review_overdue else None)
+    return public_response(
+        request,
+        etag_parts=("article", versions([version]), version.content_hash, review_overdue,
+                    [(c.pk, c.published_at.isoformat()) for c in corrections]),
+        changed=[version.published_at, overdue_since, *(c.published_at for c in corrections)],
+        render=lambda: render(request, "articles/article_detail.html", article_context(
+            request, Publication.objects.get(pk=version.pk), corrections)),
+    )
+
+
+def home(request):
+    publications = list(public_cards()[:HOME_LATEST])
+    topics = list(Topic.objects.only("slug", "name"))
+    return public_response(
+        request,
+        etag_parts=("home", versions(publications), [(t.slug, t.name) for t in topics]),
+        changed=[public_changed_at()],
+        render=lambda: render(request, "articles/home.html", {"publications": publications, "topics": topics}),
+    )
+
+
+def topic_detail(request, slug):
+    topic = Topic.objects.filter(slug=slug).first()
+    if topic is None:
+        raise Http404("No topic found.")
+    page = Paginator(public_cards(live_publications_in_topic(slug)), PER_PAGE).get_page(request.GET.get("page"))
+    return public_response(
+        request,
+        etag_parts=("topic", topic.slug, topic.name, topic.description, page.number, page.paginator.count,
+                    versions(page)),
+        changed=[public_changed_at()],
+        render=lambda: render(request, "articles/topic_detail.html", {"topic": topic, "page": page}),
+    )
+
+
+def search(request):
+    query = clean_query(request.GET.get("q", ""))
+    page = Paginator(search_publications(query), PER_PAGE).get_page(request.GET.get("page")) if query else None
+    results = list(page) if page else []
+    return public_response(
+        request,
+        etag_parts=("search", query, page.number if page else 0, page.paginator.count if page else 0,
+                    versions(results)),
+        changed=[public_changed_at()],
+        render=lambda: render(request, "articles/search.html", {"query": query, "page": page}),
+    )
+
+
+def feed(request):
+    """RSS 2.0 of the latest publications."""
+    publications = list(public_cards().only(
+        "slug", "title", "summary", "published_at", "first_published_at", "authors", "topics",
+    )[:FEED_LENGTH])
+    return public_response(
+        request,
+        etag_parts=("feed", versions(publications)),
+        changed=[public_changed_at()],
+        render=lambda: LatestPublicationsFeed(publications)(request),
+    )

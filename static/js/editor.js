@@ -1,5 +1,6 @@
 // Article editor enhancements. The form works without this file: it only adds the live gate
-// panel, required-section markers that follow the chosen type, and an "Add a reference" button.
+// panel and the check findings under each field, required-section markers that follow the chosen
+// type, and an "Add a reference" button.
 (function () {
   "use strict";
   const form = document.getElementById("article-form");
@@ -51,11 +52,25 @@
     clearTimeout(timer);
     timer = setTimeout(checkGate, 700);
   }
+  // The gate reads words, not files: a chosen image goes as an empty stand-in with its name, so a
+  // large photo is not sent again at every pause in typing.
+  function gateData() {
+    const data = new FormData();
+    new FormData(form).forEach(function (value, name) {
+      if (value instanceof File) data.append(name, new Blob(), value.name);
+      else data.append(name, value);
+    });
+    return data;
+  }
   function checkGate() {
     if (window.tinymce) window.tinymce.triggerSave();
-    fetch(form.dataset.gateUrl, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+    fetch(form.dataset.gateUrl, { method: "POST", body: gateData(), credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.json() : null; })
-      .then(function (data) { if (data) renderGate(data.failures); })
+      .then(function (data) {
+        if (!data) return;
+        renderGate(data.failures);
+        if (Array.isArray(data.findings)) renderFindings(data.findings);
+      })
       .catch(function () { /* the server-rendered verdict stays; saving still works */ });
   }
   function renderGate(failures) {
@@ -79,6 +94,39 @@
       list.append(item);
     });
     results.append(summary, list);
+  }
+  // The automated checks' findings, each listed under its field (the same markup as
+  // templates/partials/_findings.html, which draws them on every page load and save).
+  function renderFindings(findings) {
+    const grouped = {};
+    findings.forEach(function (finding) { (grouped[finding.field] = grouped[finding.field] || []).push(finding); });
+    form.querySelectorAll("[data-findings-for]").forEach(function (list) {
+      const own = grouped[list.dataset.findingsFor] || [];
+      list.textContent = "";
+      list.hidden = !own.length;
+      own.forEach(function (finding) {
+        const item = document.createElement("li");
+        item.className = "finding finding-" + finding.severity;
+        item.dataset.code = finding.code;
+        const severity = document.createElement("strong");
+        severity.className = "finding-severity";
+        severity.textContent = finding.severity === "error" ? "Error:" : "Warning:";
+        item.append(severity, " " + finding.message);
+        if (finding.excerpt) {
+          const excerpt = document.createElement("q");
+          excerpt.className = "finding-excerpt";
+          excerpt.textContent = finding.excerpt;
+          item.append(" ", excerpt);
+        }
+        if (finding.reason) {
+          const reason = document.createElement("span");
+          reason.className = "finding-reason";
+          reason.textContent = "Reason recorded: " + finding.reason;
+          item.append(reason);
+        }
+        list.append(item);
+      });
+    });
   }
   form.addEventListener("input", scheduleGate);
   form.addEventListener("change", scheduleGate);

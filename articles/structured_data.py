@@ -1,0 +1,79 @@
+"""What the article page states about itself: its dates and its JSON-LD MedicalWebPage.
+
+The page and the JSON-LD are built from the same values (article_dates, the publication's
+snapshot fields), so search engines read exactly what the reader sees.
+"""
+import datetime
+import json
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import Publication
+
+# As django.utils.html.json_script escapes: nothing in the data can close the <script> element.
+_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026",
+                   ord("\u2028"): "\\u2028", ord("\u2029"): "\\u2029"}
+
+
+def article_dates(publication: Publication) -> dict[str, datetime.date]:
+    """The four dates the page shows, as days in the site's time zone."""
+    return {
+        "published": timezone.localdate(publication.first_published_at),
+        "updated": timezone.localdate(publication.published_at),
+        "last_reviewed": timezone.localdate(publication.reviewed_at),
+        "next_review_due": publication.next_review_due,
+    }
+
+
+def person_path(slug: str) -> str:
+    return reverse("people:detail", kwargs={"slug": slug})
+
+
+def medical_web_page(publication: Publication, *, dates: dict, absolute) -> dict:
+    """schema.org MedicalWebPage for the publication; `absolute` turns a path into a full URL."""
+    reviewer = {"@type": "Person", "name": publication.reviewer_name,
+                "honorificSuffix": publication.reviewer_credentials}
+    if publication.reviewer_slug:
+        reviewer["url"] = absolute(person_path(publication.reviewer_slug))
+    return {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "url": absolute(publication.get_absolute_url()),
+        "headline": publication.title,
+        "description": publication.summary,
+        "inLanguage": "en",
+        "datePublished": dates["published"].isoformat(),
+        "dateModified": dates["updated"].isoformat(),
+        "lastReviewed": dates["last_reviewed"].isoformat(),
+        "reviewedBy": reviewer,
+        "author": [
+            {"@type": "Person", "name": author["name"], "url": absolute(person_path(author["username"]))}
+            for author in publication.authors
+        ],
+        "citation": [_citation(ref) for ref in publication.references],
+    } | ({"about": [{"@type": "Thing", "name": topic["name"]} for topic in publication.topics]}
+         if publication.topics else {})
+
+
+def _citation(ref: dict) -> dict:
+    citation = {"@type": "CreativeWork", "name": ref["title"]}
+    url = ref.get("url") or ref.get("doi_url") or ref.get("pmid_url")
+    if url:
+        citation["url"] = url
+    same_as = [link for link in (ref.get("doi_url"), ref.get("pmid_url")) if link and link != url]
+    if same_as:
+        citation["sameAs"] = same_as
+    if ref.get("source"):
+        citation["isPartOf"] = {"@type": "Periodical", "name": ref["source"]}
+    if ref.get("year"):
+        citation["datePublished"] = str(ref["year"])
+    return citation
+
+
+def json_ld_script(data: dict) -> SafeString:
+    """<script type="application/ld+json"> with the data escaped like Django's json_script, so
+    user text (a title holding "</script>") stays data. json_script itself cannot set the type."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308 - escaped above

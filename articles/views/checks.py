@@ -1,0 +1,34 @@
+"""Recording a writer's reason for keeping text an automated check flags, from the article's page
+on the desk. A plain form post: it works without JavaScript."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from ..checks.services import finding_waive
+from ..errors import InvalidTransition, NotAllowed
+from ..permissions import article_for_view, can_edit
+
+
+@login_required
+@require_POST
+def finding_waive_view(request, pk):
+    article = article_for_view(request.user, pk)
+    if not can_edit(request.user, article):
+        raise PermissionDenied("Only the article's writers and editors can answer its check findings.")
+    try:
+        finding_waive(article=article, by=request.user, code=request.POST.get("code", ""),
+                      field=request.POST.get("field", ""), excerpt=request.POST.get("excerpt", ""),
+                      reason=request.POST.get("reason", ""))
+    except NotAllowed as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    except InvalidTransition as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Reason recorded. The reviewer will see it beside the finding.")
+    return redirect(reverse("reviews:article", kwargs={"pk": article.pk}) + "#checks")

@@ -1,0 +1,61 @@
+"""Public pages about the people behind the articles: writers and medical reviewers.
+
+One address space, /people/<slug>/. A person with a reviewer profile (a clinician) is found by the
+profile's slug, which bylines of their reviews link to (the publication freezes it); anyone else by
+username, which writers' bylines link to. A clinician who also writes is reached through both, and
+the username address redirects to the profile's. Should a username equal another person's profile
+slug, the profile wins; new profile slugs avoid existing usernames (ReviewerProfile.save).
+
+A person has a page only while a live publication names them as writer or reviewer: for anyone
+else (an editor, a writer with only drafts) the answer is the same 404 as for a name never used,
+so the site does not reveal who works on the desk.
+"""
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from articles.caching import public_changed_at, public_response, versions
+from articles.selectors import CARD_FIELDS, live_publications_by_person
+
+
+def person_for_slug(slug: str):
+    """The user a people-page slug names (profile slug first, then username), or None."""
+    users = list(get_user_model().objects.select_related("reviewer_profile")
+                 .filter(Q(reviewer_profile__slug=slug) | Q(username=slug))[:2])
+    for user in users:
+        profile = getattr(user, "reviewer_profile", None)
+        if profile is not None and profile.slug == slug:
+            return user
+    return users[0] if users else None
+
+
+def person_slug(user) -> str:
+    profile = getattr(user, "reviewer_profile", None)
+    return profile.slug if profile is not None and profile.slug else user.get_username()
+
+
+def person_detail(request, slug):
+    person = person_for_slug(slug)
+    if person is None:
+        raise Http404("No such person.")
+    publications = list(live_publications_by_person(person.pk)
+                        .only(*CARD_FIELDS, "authors", "reviewer_id").order_by("-published_at", "-pk"))
+    if not publications:
+        raise Http404("No such person.")
+    canonical = person_slug(person)
+    if slug != canonical:
+        return redirect("people:detail", slug=canonical)
+    profile = getattr(person, "reviewer_profile", None)
+    written = [p for p in publications if any(a.get("id") == person.pk for a in p.authors)]
+    reviewed = [p for p in publications if p.reviewer_id == person.pk]
+    name = person.get_full_name() or person.get_username()
+    context = {"name": name, "profile": profile, "written": written, "reviewed": reviewed}
+    return public_response(
+        request,
+        etag_parts=("person", person.pk, name,
+                    (profile.slug, profile.credentials, profile.specialty, profile.bio) if profile else None,
+                    versions(written), versions(reviewed)),
+        changed=[public_changed_at(), *(p.published_at for p in publications)],
+        render=lambda: render(request, "reviews/person_detail.html", context),
+    )

@@ -1,0 +1,186 @@
+"""A labelled corpus for the automated checks, written for this project (not taken from the samples).
+
+FIRES: (codes, text): text that must raise each of these codes, and no other.
+NEAR_MISSES: text that looks like a problem and must raise nothing.
+Text is a sentence (put in its own paragraph) or, where a rule reads more than one sentence,
+an HTML fragment. The article around it has three references, so [1] to [3] are citations and
+[7] is not.
+"""
+
+_REPEATED = ("Older adults often sleep less deeply, wake more during the night and feel it in the "
+             "morning, and both pain and the medicines taken for other conditions can make this worse.")
+_WIND_DOWN = "<p>{}</p>".format(" ".join(
+    f"An evening wind-down routine {ending}" for ending in (
+        "makes the evening calmer.", "can be short.", "suits busy people.", "needs no equipment.",
+        "is easy to start.", "works better with dim light.")))
+
+FIRES: list[tuple[tuple[str, ...], str]] = [
+    # DOSE_UNSOURCED
+    (("DOSE_UNSOURCED",), "Most adults do well on 300 mg of magnesium glycinate with the evening meal."),
+    (("DOSE_UNSOURCED",), "A usual amount is two capsules with breakfast."),
+    (("DOSE_UNSOURCED",), "Valerian extract is taken at 400–900 mg in the evening."),
+    (("DOSE_UNSOURCED",), "Take it twice a day with water."),
+    (("DOSE_UNSOURCED",), "Children can have 5 ml of the syrup every 6 hours."),
+    (("DOSE_UNSOURCED",), "The tincture is dosed at 20 drops in a glass of water."),
+    (("DOSE_UNSOURCED",), "The dose is 3 mg at night [7]."),
+    # SELF_TITRATION
+    (("SELF_TITRATION",), "Begin with a small amount and see how your body reacts."),
+    (("SELF_TITRATION",), "If you feel nothing after a week, increase the dose."),
+    (("SELF_TITRATION",), "Keep raising the amount until you feel relaxed."),
+    (("SELF_TITRATION",), "Time your doses so that the effect peaks at bedtime."),
+    (("SELF_TITRATION",), "Work your way up slowly over several weeks."),
+    # ABSOLUTE_EFFICACY
+    (("ABSOLUTE_EFFICACY",), "Ashwagandha is a remarkably effective way to calm the mind."),
+    (("ABSOLUTE_EFFICACY",), "This blend is guaranteed to give you deeper sleep."),
+    (("ABSOLUTE_EFFICACY",), "Chamomile tea is the best natural remedy for restless nights."),
+    (("ABSOLUTE_EFFICACY",), "A few drops of lavender oil will transform your evenings."),
+    (("ABSOLUTE_EFFICACY",), "Turmeric is a potent anti-inflammatory that works for everyone."),
+    # PROMISE_HEDGE
+    (("PROMISE_HEDGE",), "Saffron shows great promise for lifting low mood."),
+    (("PROMISE_HEDGE",), "Lion's mane is a promising natural option for sharper focus."),
+    (("PROMISE_HEDGE",), "With its calming taste, rooibos promises a better night's rest."),
+    # RESEARCH_WITHOUT_REFERENCE
+    (("RESEARCH_WITHOUT_REFERENCE",), "Studies show that tart cherry juice raises melatonin levels."),
+    (("RESEARCH_WITHOUT_REFERENCE",), "Research indicates that low magnesium is common in poor sleepers."),
+    (("RESEARCH_WITHOUT_REFERENCE",), "Glycine has been shown to shorten the time it takes to fall asleep."),
+    (("RESEARCH_WITHOUT_REFERENCE",), "According to experts, cold showers strengthen the body's defences."),
+    (("RESEARCH_WITHOUT_REFERENCE",), "A recent study found that people who walk every day sleep longer."),
+    # ANECDOTE_AS_EVIDENCE
+    (("ANECDOTE_AS_EVIDENCE",), "Many users report that valerian helps them switch off at night."),
+    (("ANECDOTE_AS_EVIDENCE",), "Customers swear by this tea for winding down."),
+    (("ANECDOTE_AS_EVIDENCE",), "Passionflower has been used for centuries to settle the nerves."),
+    (("ANECDOTE_AS_EVIDENCE",), "Online reviews describe the drops as life-saving."),
+    # DISEASE_CLAIM
+    (("DISEASE_CLAIM",), "Black seed oil cures asthma."),
+    (("DISEASE_CLAIM",), "Drinking this tea every morning can prevent diabetes."),
+    (("DISEASE_CLAIM",), "Elderberry syrup helps treat the flu in children."),
+    (("DISEASE_CLAIM",), "Regular sauna sessions reverse high blood pressure."),
+    (("DISEASE_CLAIM",), "Oregano oil eliminates fungal infections."),
+    # SAFETY_MINIMISATION
+    (("SAFETY_MINIMISATION",), "Because it is natural, this root is gentle on the body."),
+    (("SAFETY_MINIMISATION",), "This herb is completely safe, even in large amounts."),
+    (("SAFETY_MINIMISATION",), "You get the calm of a sleeping pill without the side effects."),
+    (("SAFETY_MINIMISATION",), "The leaf is natural and therefore safe."),
+    (("SAFETY_MINIMISATION",), "There is zero risk of overdose with this plant."),
+    # VAGUE_RISK
+    (("VAGUE_RISK",), "Like any supplement, it carries some risks."),
+    (("VAGUE_RISK",), "Be aware of the potential side effects before you begin."),
+    (("VAGUE_RISK",), "There can be complications in some people."),
+    (("VAGUE_RISK",), "Large amounts may cause unwanted effects."),
+    # ROUTINE_OR_COMBINATION_USE
+    (("ROUTINE_OR_COMBINATION_USE",), "Take kratom every evening to keep your sleep on track."),
+    (("ROUTINE_OR_COMBINATION_USE",), "Make cannabis part of your nightly routine."),
+    (("ROUTINE_OR_COMBINATION_USE",), "For a stronger effect, combine kava with a glass of wine."),
+    (("ROUTINE_OR_COMBINATION_USE",), "Some find it helpful to mix phenibut and alcohol at parties."),
+    (("ROUTINE_OR_COMBINATION_USE",), "Use codeine regularly to stay ahead of the ache."),
+    # PRODUCT_RECOMMENDATION
+    (("PRODUCT_RECOMMENDATION",), "For sleep, go with a Golden Dawn strain in the evening."),
+    (("PRODUCT_RECOMMENDATION",), "We recommend the SleepWell® chamomile capsules."),
+    (("PRODUCT_RECOMMENDATION",), "Green Malay is the top pick for an afternoon lift."),
+    (("PRODUCT_RECOMMENDATION",), "Choose a brand such as CalmLeaf for the purest extract."),
+    # COMMERCIAL_CTA
+    (("COMMERCIAL_CTA",), "Buy our organic valerian root today."),
+    (("COMMERCIAL_CTA",), "Use code SLEEP20 for 20% off your first bottle."),
+    (("COMMERCIAL_CTA",), "Order now and get free shipping on every jar."),
+    (("COMMERCIAL_CTA",), "Visit our store for the full range of blends."),
+    (("COMMERCIAL_CTA",), '<p>See <a href="https://example.com/shop/sleep-tea">our sleep tea</a> for more.</p>'),
+    # OFF_TOPIC_BOILERPLATE
+    (("OFF_TOPIC_BOILERPLATE",), "<h2>Related articles</h2>"),
+    (("OFF_TOPIC_BOILERPLATE",), "Leave a comment below and tell us what works for you."),
+    (("OFF_TOPIC_BOILERPLATE",), "Subscribe to our newsletter for weekly wellness tips."),
+    (("OFF_TOPIC_BOILERPLATE",), "<ul><li>Ten easy smoothie ideas - March 3, 2024</li>"
+                                 "<li>Choosing running shoes - March 1, 2024</li></ul>"),
+    (("OFF_TOPIC_BOILERPLATE",), "© 2023 Wellness Corner. All rights reserved."),
+    # DUPLICATE_PARAGRAPH
+    (("DUPLICATE_PARAGRAPH",), f"<p>{_REPEATED}</p><p>{_REPEATED}</p>"),
+    (("DUPLICATE_PARAGRAPH",), f"<p>{_REPEATED}</p><p>{_REPEATED.replace('deeply', 'soundly')}</p>"),
+    # KEYWORD_STUFFING
+    (("KEYWORD_STUFFING",), _WIND_DOWN),
+]
+
+NEAR_MISSES: list[str] = [
+    "The potential benefits of magnesium for sleep are still unclear.",
+    "Potentially serious reactions are rare, and product potency varies [3].",
+    "The licensed dose is 2 mg at night [2].",
+    "The licensed dose is 3 mg at night [1, 2].",
+    "A 2019 trial [3] found a small improvement in the time taken to fall asleep.",
+    "Talk to your doctor before stopping.",
+    "Your doctor may start you on a low dose and increase it slowly.",
+    "Do not increase the dose without advice from a pharmacist.",
+    "The effectiveness of valerian has been tested in small trials [1].",
+    "Researchers are still studying whether it works.",
+    "There is no cure for tinnitus, but sound therapy can make it less intrusive [2].",
+    "Natural does not mean safe: plants can be toxic to the liver.",
+    "Side effects include nausea, headache and dizziness.",
+    "The main risks are liver injury and dependence.",
+    "Never mix opioids with alcohol or sleeping tablets.",
+    "Taking kratom every day can lead to dependence and withdrawal.",
+    "Avoid combining kava with other sedatives.",
+    "Products sold as supplements are not checked for strength before sale [3].",
+    "It is not effective for long-term insomnia [2].",
+    "Whether it is effective in children is unknown.",
+    "Morphine is a potent painkiller with a real risk of fatal overdose.",
+    "Early results in mice looked promising, but no human trials have been done.",
+    "Some people find their sleep worse for a few nights after stopping.",
+    "Report any side effects to your pharmacist or through the Yellow Card scheme.",
+    "Brisk walking three times a week is a good habit for most adults.",
+    "Call 999 or the poison line on 0344 892 0111 if someone is hard to wake.",
+    "Adults aged 65 and over were left out of most trials.",
+    "Store the tablets below 25 degrees and out of the reach of children.",
+    "No brand or strain has been shown to be safer than another.",
+    "Do not buy medicines from websites that do not ask for a prescription.",
+    "Buy medicines only from a registered pharmacy.",
+    "In order to sleep better, keep the bedroom cool and dark.",
+    "Order of the sections follows the questions readers ask.",
+    "Shopping late at night under bright lights can delay sleep.",
+    "Insomnia is a common sleep disorder that affects one in ten adults.",
+    "Doctors usually treat sleep apnoea with a machine that keeps the airway open.",
+    "Tell your doctor about all the supplements you take, including herbal teas.",
+    "Caffeine stays in the body for several hours, so a late coffee can keep you awake.",
+    "Pharmacists can check whether two medicines interact.",
+    "The 2020 guideline [1] recommends a low starting dose in older adults.",
+    "Kratom is a tropical tree whose leaves contain alkaloids that act on opioid receptors [2].",
+    "Alcohol and sleeping tablets together slow breathing, which can be fatal.",
+    "The drug was withdrawn from sale in 2019 after reports of liver damage [3].",
+    "Sleep hygiene advice is low risk and worth trying.",
+    "The trial was small, so its promising result needs repeating.",
+    "Rare but serious reactions include swelling of the face and trouble breathing.",
+    "There is no such thing as a risk-free dose of an opioid.",
+    "Read the leaflet, which lists the side effects and how common they are.",
+    "The evidence for chamomile is weak and mostly comes from small, short trials.",
+    "Cost-effective options include generic tablets that a prescriber can review.",
+    "A strain on the heart from heavy drinking is best avoided.",
+    "Melatonin is not addictive in trials lasting up to a year [1].",
+    "Tapering slowly under medical supervision eases withdrawal [2].",
+    "Stopping suddenly after months of daily use can cause withdrawal.",
+    "The liver transforms the drug into an active form.",
+    "No supplement is guaranteed to be pure.",
+    "Nothing cures insomnia overnight, but steady habits help.",
+    "Anecdotal reports are not evidence that it works.",
+    "What the evidence shows, and what it does not, is set out below.",
+    "Keep all medicines out of the reach of children.",
+    "Studies of sleep advice alone show small effects [1].",
+    "Meta-analyses of randomised trials find a modest effect on sleep onset [1][2].",
+    "<p>Older adults sleep less deeply.</p><p>Older adults sleep less deeply.</p>",
+    "<h2>When to get help</h2><p>See a doctor if poor sleep lasts more than three months.</p>",
+    # Everyday health writing that none of the rules is about.
+    "Paracetamol is usually the first painkiller to try for a headache.",
+    "Ibuprofen can irritate the stomach, so take it with food.",
+    "If you take warfarin, ask your pharmacist before starting any herbal remedy.",
+    "Antidepressants usually take two to four weeks to work.",
+    "Children under 12 should not be given aspirin.",
+    "Some people need a higher dose after their doctor checks their blood levels.",
+    "Benzodiazepines are only prescribed for short periods because of the risk of dependence.",
+    "Patients reported headaches and nausea in the trial.",
+    "If you forget a dose, take it as soon as you remember, unless it is nearly time for the next one.",
+    "St John's wort interacts with many medicines, including the contraceptive pill.",
+    "Gabapentin can be misused, and stopping it suddenly can cause withdrawal.",
+    "Combining opioids with benzodiazepines increases the risk of fatal overdose.",
+    "People with kidney disease may need a lower dose.",
+    "Sleep apnoea is treated with a CPAP machine.",
+    "It is safe for most adults to drink up to 400 mg of caffeine a day [2].",
+    "Some people report vivid dreams.",
+    "Grapefruit juice can raise the level of some medicines in the blood.",
+    "Do not take more than the leaflet says.",
+    "Speak to a GP if your symptoms do not improve after 7 days.",
+]

@@ -1,0 +1,71 @@
+"""Corrections: a minor note shows at once; a medical one waits for the review of the change."""
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from articles.errors import NotAllowed
+from articles.models import AuditEntry, Correction
+from articles.selectors import visible_corrections
+from articles.services import correction_add
+from reviews.workflow import article_approve, article_submit
+from tests.factories import ALL_YES, edit_article, make_draft, make_published, make_reviewer, make_writer
+
+
+def test_a_minor_correction_is_shown_to_readers_at_once_and_logged():
+    writer = make_writer()
+    article = make_published(writer)
+    correction_add(article=article, by=writer, kind="minor", note="Fixed a broken link to the NHS page.")
+    shown = list(visible_corrections(article.live_publication))
+    assert [c.note for c in shown] == ["Fixed a broken link to the NHS page."]
+    assert AuditEntry.objects.filter(article=article, action="correction_minor").exists()
+
+
+def test_a_medical_correction_waits_for_the_review_of_the_change():
+    writer = make_writer()
+    reviewer = make_reviewer()
+    article = make_published(writer)
+    correction_add(article=article, by=writer, kind="medical",
+                   note="The maximum dose was wrong and has been corrected.")
+    assert list(visible_corrections(article.live_publication)) == []
+    article = edit_article(article, writer, summary="A corrected summary of the safe dose.")
+    article_submit(article=article, by=writer)
+    article_approve(article=article, by=reviewer, checklist=dict(ALL_YES), rating=4)
+    article.refresh_from_db()
+    shown = list(visible_corrections(article.live_publication))
+    assert [c.kind for c in shown] == ["medical"]
+    assert Correction.objects.get().publication == article.live_publication
+
+
+def test_the_reviewer_sees_the_medical_correction_note_beside_the_diff(client):
+    writer = make_writer()
+    article = make_published(writer)
+    correction_add(article=article, by=writer, kind="medical", note="Interactions with warfarin added.")
+    article = edit_article(article, writer, summary="Now with warfarin.")
+    article_submit(article=article, by=writer)
+    client.force_login(make_reviewer("second_reviewer"))
+    page = client.get(reverse("reviews:review", args=[article.pk])).content.decode()
+    assert "Interactions with warfarin added." in page
+
+
+def test_a_correction_needs_a_note_and_a_published_article():
+    writer = make_writer()
+    with pytest.raises(ValidationError):
+        correction_add(article=make_draft(writer), by=writer, kind="minor", note="Typo fixed.")
+    with pytest.raises(ValidationError):
+        correction_add(article=make_published(writer), by=writer, kind="minor", note="   ")
+
+
+def test_only_writers_of_the_article_and_editors_record_corrections():
+    article = make_published()
+    with pytest.raises(NotAllowed):
+        correction_add(article=article, by=make_writer(), kind="minor", note="Not mine to correct.")
+
+
+def test_the_desk_records_a_correction_without_javascript(client):
+    writer = make_writer()
+    article = make_published(writer)
+    client.force_login(writer)
+    page = client.get(reverse("reviews:article", args=[article.pk])).content.decode()
+    assert "Record a correction for readers" in page
+    client.post(reverse("articles:correction_new", args=[article.pk]), {"kind": "minor", "note": "Typo in the title."})
+    assert Correction.objects.get().note == "Typo in the title."
