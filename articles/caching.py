@@ -153,6 +153,8 @@ def _with_flash_messages(request, render: Callable[[], HttpResponse]) -> HttpRes
 
 
 def _rendered(etag: str, render: Callable[[], HttpResponse]) -> HttpResponse:
+    if settings.PUBLIC_PAGE_CACHE_SECONDS <= 0:  # the page cache turned off
+        return render()
     key = f"{PAGE_KEY_PREFIX}{etag}"
     cached = cache.get(key)
     if cached is not None:

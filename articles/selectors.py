@@ -20,19 +20,6 @@ def live_publication_by_slug(slug: str) -> Publication:
     return publication
 
 
-# What an article page's ETag needs. A page served from the cache (or a 304) reads only this
-# small row; rendering afresh reads the whole snapshot by its id.
-VERSION_FIELDS = ("slug", "published_at", "content_hash", "next_review_due", "article_id")
-
-
-def live_publication_version(slug: str) -> Publication:
-    """The live snapshot with VERSION_FIELDS only, or the same 404 as live_publication_by_slug."""
-    publication = live_publications().filter(slug=slug).only(*VERSION_FIELDS).first()
-    if publication is None:
-        raise Http404("No article found.")
-    return publication
-
-
 def article_history(article):
     """Every revision of the article, newest first, with who, when, comment and state."""
     return (RevisionMeta.objects.filter(article=article)

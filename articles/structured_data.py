@@ -31,7 +31,7 @@ def person_path(slug: str) -> str:
     return reverse("people:detail", kwargs={"slug": slug})
 
 
-def medical_web_page(publication: Publication, *, dates: dict, absolute) -> dict:
+def medical_web_page(publication: Publication, *, dates: dict, absolute, corrections=()) -> dict:
     """schema.org MedicalWebPage for the publication; `absolute` turns a path into a full URL."""
     reviewer = {"@type": "Person", "name": publication.reviewer_name,
                 "honorificSuffix": publication.reviewer_credentials}
@@ -54,7 +54,10 @@ def medical_web_page(publication: Publication, *, dates: dict, absolute) -> dict
         ],
         "citation": [_citation(ref) for ref in publication.references],
     } | ({"about": [{"@type": "Thing", "name": topic["name"]} for topic in publication.topics]}
-         if publication.topics else {})
+         if publication.topics else {}) | ({"correction": [
+             {"@type": "CorrectionComment", "text": correction.note,
+              "datePublished": correction.published_at.date().isoformat()}
+             for correction in corrections]} if corrections else {})
 
 
 def _citation(ref: dict) -> dict:

@@ -98,7 +98,8 @@ if env.str("REDIS_URL", default=""):
 # Editorial pages never send it. Kept short: an unpublished article leaves caches within minutes.
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=300)
 PUBLIC_STALE_SECONDS = env.int("PUBLIC_STALE_SECONDS", default=60)
-# Each public page is rendered once per version (its ETag) and kept this long in the cache.
+# Each public page is rendered once per version (its ETag) and kept this long in the cache; 0 turns
+# that off (every request renders).
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=86400)
 
 # Links in notification emails. Mail goes to the console unless EMAIL_URL names an SMTP server

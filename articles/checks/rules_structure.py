@@ -18,13 +18,14 @@ him his how i if in into is it its itself just may me might more most must my no
 other our out over own same she should so some such than that the their them then there these they this those
 through to too under until up very was we were what when where which while who whom why will with would you your
 """.split())
-NGRAM_SIZES = (4, 3, 2)
+# Two- and three-word phrases: a longer repeated phrase repeats its three-word parts too.
+NGRAM_SIZES = (3, 2)
 MIN_REPEATS = 5
 # Share of the article's words taken up by one phrase's repeats, by phrase length. Natural prose
 # about a subject stays under it ("side effects" in a safety article: 1.6%); text written for
 # search engines goes over ("sleep aid" 18 times in 1,100 words: 3.3%; "does X cause insomnia"
 # again and again). Two-word phrases recur naturally, so they get the higher limit.
-MAX_PHRASE_DENSITY = {2: 0.02, 3: 0.01, 4: 0.01}
+MAX_PHRASE_DENSITY = {2: 0.02, 3: 0.01}
 MAX_STUFFING_FINDINGS = 3
 _BREAK = "\n"  # never a word, so never part of a counted phrase
 

@@ -76,9 +76,11 @@ def unanswered_errors(article: Article) -> list[Finding]:
 
 
 def tally(findings: list[CheckedFinding]) -> dict[str, int]:
-    """Counts for a summary line: errors still blocking, errors answered with a reason, warnings."""
+    """Counts for a summary line: errors still blocking, errors answered with a reason, required
+    sections to write (the gate's, answered by writing), warnings."""
     return {
         "blocking": sum(1 for checked in findings if checked.blocking),
+        "sections": sum(1 for checked in findings if checked.is_error and not checked.finding.waivable),
         "answered": sum(1 for checked in findings if checked.waiver is not None),
         "warnings": sum(1 for checked in findings if not checked.is_error),
         "total": len(findings),

@@ -15,7 +15,7 @@ from ..caching import public_changed_at, public_response, versions
 from ..feeds import LatestPublicationsFeed
 from ..models import Publication, Topic
 from ..search import clean_query, search_publications
-from ..selectors import live_publication_version, live_publications_in_topic, public_cards
+from ..selectors import live_publication_by_slug, live_publications_in_topic, public_cards, visible_corrections
 from ..structured_data import article_dates, json_ld_script, medical_web_page
 
 HOME_LATEST = 20
@@ -31,7 +31,7 @@ def article_context(request, publication: Publication, corrections=()) -> dict:
         "dates": dates,
         "review_overdue": publication.next_review_due < timezone.localdate(),
         "corrections": list(corrections),
-        "json_ld": json_ld_script(medical_web_page(publication, dates=dates,
+        "json_ld": json_ld_script(medical_web_page(publication, dates=dates, corrections=list(corrections),
                                                    absolute=request.build_absolute_uri)),
         "canonical_url": request.build_absolute_uri(publication.get_absolute_url()),
     }
@@ -42,21 +42,21 @@ def _start_of_day(day: datetime.date) -> datetime.datetime:
 
 
 def article_detail(request, slug):
-    version = live_publication_version(slug)
-    review_overdue = version.next_review_due < timezone.localdate()
-    # The corrections issue fills this (articles.selectors.visible_corrections); until then the log
-    # is empty. Each item needs pk, published_at, note and get_kind_display.
-    corrections = []
+    # The whole snapshot in one query, even when the page then comes from the cache: reading the
+    # few fields the ETag needs first and the rest on a miss costs a second query for little gain.
+    publication = live_publication_by_slug(slug)
+    review_overdue = publication.next_review_due < timezone.localdate()
+    corrections = list(visible_corrections(publication))
     # The overdue notice appears on the day after the due date: the page changed then.
-    overdue_since = (_start_of_day(version.next_review_due + datetime.timedelta(days=1))
+    overdue_since = (_start_of_day(publication.next_review_due + datetime.timedelta(days=1))
                      if review_overdue else None)
     return public_response(
         request,
-        etag_parts=("article", versions([version]), version.content_hash, review_overdue,
+        etag_parts=("article", versions([publication]), publication.content_hash, review_overdue,
                     [(c.pk, c.published_at.isoformat()) for c in corrections]),
-        changed=[version.published_at, overdue_since, *(c.published_at for c in corrections)],
-        render=lambda: render(request, "articles/article_detail.html", article_context(
-            request, Publication.objects.get(pk=version.pk), corrections)),
+        changed=[publication.published_at, overdue_since, *(c.published_at for c in corrections)],
+        render=lambda: render(request, "articles/article_detail.html",
+                              article_context(request, publication, corrections)),
     )
 
 

@@ -69,3 +69,17 @@ def test_the_desk_records_a_correction_without_javascript(client):
     assert "Record a correction for readers" in page
     client.post(reverse("articles:correction_new", args=[article.pk]), {"kind": "minor", "note": "Typo in the title."})
     assert Correction.objects.get().note == "Typo in the title."
+
+
+def test_the_public_page_and_its_json_ld_list_the_corrections(client):
+    import json
+    import re
+
+    writer = make_writer()
+    article = make_published(writer)
+    correction_add(article=article, by=writer, kind="minor", note="Fixed the spelling of a drug name.")
+    page = client.get(f"/articles/{article.slug}/").content.decode()
+    log = page.split('id="corrections"')[1].split("</section>")[0]
+    assert "(minor change): Fixed the spelling of a drug name." in log
+    data = json.loads(re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', page, re.S).group(1))
+    assert [c["text"] for c in data["correction"]] == ["Fixed the spelling of a drug name."]

@@ -35,10 +35,11 @@ class Command(BaseCommand):
             checked = with_waivers(run_checks(content, article_type), [])
         findings = [item.finding for item in checked]
         if format == "json":
-            self.stdout.write(json.dumps({
-                "findings": [finding.as_json() for finding in findings],
-                "missing_sections": missing_sections(findings),
-            }, ensure_ascii=False))
+            # The contract has no field, and an imported file's summary repeats its first paragraph,
+            # so the same finding can come twice; once is enough.
+            unique = list({tuple(finding.as_json().items()): finding.as_json() for finding in findings}.values())
+            self.stdout.write(json.dumps({"findings": unique, "missing_sections": missing_sections(findings)},
+                                         ensure_ascii=False))
             return
         for item in checked:
             answered = f" [reason recorded: {item.waiver.reason}]" if item.waiver else ""

@@ -42,6 +42,14 @@ def test_json_output_is_exactly_the_contract(capsys, article_file):
     assert dose["excerpt"] == "Take 600 mg an hour before bed."
 
 
+def test_a_sentence_in_both_the_derived_summary_and_the_body_is_listed_once(capsys, tmp_path):
+    path = tmp_path / "kava.txt"
+    path.write_text("Kava and anxiety\n\nStudies show it calms the nerves.\n", encoding="utf-8")
+    report = run_json(capsys, str(path))
+    assert [f["excerpt"] for f in report["findings"] if f["code"] == "RESEARCH_WITHOUT_REFERENCE"] == [
+        "Studies show it calms the nerves."]
+
+
 def test_missing_sections_lists_the_required_sections_the_file_lacks(capsys, article_file):
     report = run_json(capsys, str(article_file))
     assert "side_effects" not in report["missing_sections"]

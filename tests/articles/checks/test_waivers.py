@@ -146,6 +146,15 @@ def test_the_workspace_lists_each_error_with_a_form_to_record_a_reason(client, a
     assert 'textarea id="reason-1" name="reason"' in checks
 
 
+def test_a_missing_section_is_listed_as_writing_to_do_with_no_reason_box(client, writer):
+    article = make_draft(writer, sections={**make_draft().sections_dict(), "legal_status": "<p>TBD</p>"})
+    client.force_login(writer)
+    checks = workspace(client, article).split('id="checks"')[1].split("</section>")[0]
+    assert "No error needs a reason before submission; 1 required section to write." in checks
+    assert "Write this section: the submission gate needs it." in checks
+    assert 'name="reason"' not in checks
+
+
 def test_a_writer_records_a_reason_over_http_then_submits(client, article, writer):
     client.force_login(writer)
     refused = client.post(reverse("reviews:submit", args=[article.pk]), follow=True).content.decode()
@@ -194,7 +203,7 @@ def test_the_review_page_shows_the_findings_beside_the_diff_with_the_writers_rea
     page = client.get(reverse("reviews:review", args=[article.pk])).content.decode()
     assert page.index('class="review-diff"') < page.index('class="review-side"') < page.index('id="checks"')
     checks = page.split('id="checks"')[1].split("</section>")[0]
-    assert "No error blocks submission; 1 answered with a reason; 1 warning." in checks
+    assert "No error needs a reason before submission; 1 answered with a reason; 1 warning." in checks
     assert '<a href="#diff-body">Body</a>' in checks
     assert FLAGGED in checks and warning in checks
     assert f"<strong>Writer's reason</strong> ({writer.get_username()}," in checks
