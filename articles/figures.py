@@ -146,9 +146,3 @@ def editor_html(html: str) -> str:
     # removes the class again on save.
     html = re.sub(r'<figure>(\s*<img alt="[^"]*" data-image=)', r'<figure class="image">\1', html)
     return STORED_IMG_RE.sub(replace, html)
-
-
-def describe_images(html: str) -> str:
-    """Stored HTML with each image written out as text, so a diff shows images added, removed or
-    re-described."""
-    return STORED_IMG_RE.sub(lambda m: f' [Image {m.group("key")[:8]}: {m.group("alt")}] ', html or "")

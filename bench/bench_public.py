@@ -166,8 +166,9 @@ def seed() -> None:
                          "url": f"https://example.org/valerian/{n}"} for n in range(1, 11)],
         )
         article = article_create(by=writer, content=content, slug=SLUG, topics=topics, comment="Benchmark")
-        article_submit(article=article, by=writer)
-        article_approve(article=Article.objects.get(pk=article.pk), by=reviewer,
+        article = article_submit(article=article, by=writer)
+        article_approve(article=article, by=reviewer, reviewed_revision_id=article.submitted_revision_id,
+                        reviewed_hash=article.submitted_hash,
                         checklist=dict.fromkeys(CHECKLIST_KEYS, True), rating=4)
         article.refresh_from_db()
     publication = article.live_publication

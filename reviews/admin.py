@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from articles.admin import ReadOnlyAdmin
 
-from .models import Review, ReviewComment, ReviewerProfile
+from .models import CommentReply, Review, ReviewComment, ReviewerProfile
 
 
 @admin.register(ReviewerProfile)
@@ -19,4 +19,9 @@ class ReviewAdmin(ReadOnlyAdmin):
 
 @admin.register(ReviewComment)
 class ReviewCommentAdmin(ReadOnlyAdmin):
-    list_display = ["article", "section", "author", "created_at", "resolved_at"]
+    list_display = ["article", "section", "author", "created_at", "answered_at", "resolved_at"]
+
+
+@admin.register(CommentReply)
+class CommentReplyAdmin(ReadOnlyAdmin):
+    list_display = ["comment", "author", "created_at"]

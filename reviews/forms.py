@@ -20,6 +20,11 @@ class ReviewForm(forms.Form):
         help_text="Leave empty to publish on approval. A later time schedules it; until then it stays read-only.",
     )
 
+    # The submission on the reviewer's screen: the decision is refused for any other
+    # (reviews.workflow.guard_reviewing_current_submission).
+    reviewed_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reviewed_hash = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for key, question, mandatory in CHECKLIST:
@@ -36,16 +41,24 @@ class ReviewForm(forms.Form):
 
 
 class CommentForm(forms.Form):
+    """A reviewer's new comment: on the passage selected in the diff, or on a whole part."""
+
     section = forms.ChoiceField(choices=COMMENT_TARGETS, label="About")
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Comment")
+    quote = forms.CharField(widget=forms.HiddenInput, required=False)
+    quote_prefix = forms.CharField(widget=forms.HiddenInput, required=False)
+    quote_suffix = forms.CharField(widget=forms.HiddenInput, required=False)
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Comment")
+
+    def new_comment(self):
+        from .comments import NewComment
+
+        data = self.cleaned_data
+        return NewComment(section=data["section"], text=data.get("text", ""), quote=data.get("quote", ""),
+                          prefix=data.get("quote_prefix", ""), suffix=data.get("quote_suffix", ""))
 
 
-CommentFormSet = forms.formset_factory(CommentForm, extra=3, max_num=30, validate_max=True)
-
-
-class ResolveCommentForm(forms.Form):
-    reply = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
-                            label="Reply to the reviewer")
+class CommentReplyForm(forms.Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Reply")
 
 
 class UnpublishForm(forms.Form):

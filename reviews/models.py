@@ -99,26 +99,84 @@ class Review(models.Model):
 
 
 class ReviewComment(models.Model):
-    """A reviewer's comment, tied to one section; the writer resolves it with a reply."""
+    """A reviewer's comment on a passage of one section (or on the whole section), with its thread.
+
+    A comment is open until the writer answers it, and stays unresolved until a reviewer resolves
+    it: submission waits for an answer, approval for a resolution (reviews.workflow).
+    """
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        ANSWERED = "answered", "Answered by the writer"
+        RESOLVED = "resolved", "Resolved"
 
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="review_comments")
     review = models.ForeignKey(Review, null=True, blank=True, on_delete=models.PROTECT, related_name="comments")
+    # The submitted revision on the reviewer's screen when the comment was written.
+    revision = models.ForeignKey("reversion.Revision", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
     section = models.CharField(max_length=40, choices=COMMENT_TARGETS, default="general")
+    # The passage the comment is about, as plain text, with a little of the text either side: the
+    # W3C Web Annotation "text quote" selector, which finds the passage again after edits around it.
+    # Empty for a comment on the whole section.
+    quote = models.TextField(blank=True)
+    quote_prefix = models.CharField(max_length=64, blank=True)
+    quote_suffix = models.CharField(max_length=64, blank=True)
     text = models.TextField()
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    reply = models.TextField(blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
 
+    def __str__(self):
+        return f"{self.get_section_display()}: {self.text[:60]}"
+
+    @property
+    def state(self) -> str:
+        if self.resolved_at is not None:
+            return self.State.RESOLVED
+        if self.answered_at is not None:
+            return self.State.ANSWERED
+        return self.State.OPEN
+
+    def get_state_display(self) -> str:
+        return self.State(self.state).label
+
     @property
     def is_resolved(self) -> bool:
         return self.resolved_at is not None
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.OPEN
+
+    def describe(self) -> str:
+        """How a refusal names this comment: its section and the start of its passage or text."""
+        about = self.quote or self.text
+        excerpt = about if len(about) <= 60 else about[:57].rstrip() + "..."
+        return f'{self.get_section_display()}: "{excerpt}"'
+
+
+class CommentReply(models.Model):
+    """One message in a comment's thread, from the writer or a reviewer. Never edited."""
+
+    comment = models.ForeignKey(ReviewComment, on_delete=models.PROTECT, related_name="replies")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "comment replies"
 
 
 NOTIFICATION_CATEGORIES = (

@@ -53,3 +53,38 @@ def available_actions(user, article: Article) -> frozenset[Action]:
         if _state_allows(article, action)
         and role_refusal(user, article, action, contributor=contributor) is None
     )
+
+
+COMMENT_VERBS = ("reply", "answer", "resolve")
+
+
+def comment_refusal(user, article: Article, verb: str, *, contributor: bool | None = None) -> str | None:
+    """Why this person may not reply to, answer or resolve a comment on this article, or None.
+
+    The writer's side answers (writers who may edit, and editors); reviewers who may review the
+    article resolve, whoever opened the comment; both sides reply.
+    """
+    if not user.is_authenticated:
+        return "Log in first."
+    if contributor is None:
+        contributor = user.pk in contributor_ids(article)
+    writer_side = can_edit(user, article, contributor=contributor)
+    reviewer_side = role_refusal(user, article, Action.COMMENT, contributor=contributor) is None
+    if verb == "answer":
+        return None if writer_side else ("Only the article's writers and editors mark a comment answered; "
+                                         "a reviewer resolves it.")
+    if verb == "resolve":
+        return None if reviewer_side else ("Only a medical reviewer who did not change the article resolves "
+                                           "its comments; the writer marks them answered.")
+    if verb == "reply":
+        return None if writer_side or reviewer_side else "Only the article's writers and its reviewers reply."
+    return "Unknown action."
+
+
+def comment_verbs(user, article: Article) -> frozenset[str]:
+    """What this person may do with the comments of this article (states aside), asked once a page."""
+    if not user.is_authenticated:
+        return frozenset()
+    contributor = user.pk in contributor_ids(article)
+    return frozenset(verb for verb in COMMENT_VERBS
+                     if comment_refusal(user, article, verb, contributor=contributor) is None)

@@ -1,41 +1,96 @@
-"""Review comments: added by reviewers while an article is in review, resolved by its writers."""
+"""Review comments: a reviewer opens one (on a passage or a whole section), the writer and
+reviewers reply, the writer marks it answered, a reviewer resolves it.
+
+Who may do which is answered by reviews.permissions.comment_refusal; the workflow's guards use the
+resulting states (submission waits for answers, approval for resolutions).
+"""
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from articles.errors import NotAllowed
 from articles.models import Article
-from articles.permissions import can_edit
 
-from .models import COMMENT_TARGETS, ReviewComment
-from .permissions import role_refusal
+from .comments import TEXT_LIMIT, NewComment
+from .models import CommentReply, ReviewComment
+from .permissions import comment_refusal, role_refusal
 from .workflow import Action
 
 
+def _refuse_unless(reason: str | None) -> None:
+    if reason:
+        raise NotAllowed(reason)
+
+
 @transaction.atomic
-def comment_add(*, article: Article, by, section: str, text: str) -> ReviewComment:
+def comment_add(*, article: Article, by, comment: NewComment) -> ReviewComment:
+    """A reviewer's comment while the article is in review, without deciding yet."""
     article = Article.objects.select_for_update().get(pk=article.pk)
     if article.status != Article.Status.IN_REVIEW:
         raise ValidationError("Comments are added while the article is in review.")
-    reason = role_refusal(by, article, Action.COMMENT)
-    if reason:
-        raise NotAllowed(reason)
-    if section not in {key for key, _ in COMMENT_TARGETS}:
-        raise ValidationError({"section": f'"{section}" is not a part of the article.'})
-    if not text.strip():
-        raise ValidationError({"text": "The comment is empty."})
-    return ReviewComment.objects.create(article=article, section=section, text=text.strip(), author=by)
+    _refuse_unless(role_refusal(by, article, Action.COMMENT))
+    comment = comment.cleaned()
+    failures = comment.failures()
+    if failures:
+        raise ValidationError([failure.message for failure in failures])
+    row = comment.row(article=article, revision=article.submitted_revision, author=by)
+    row.save()
+    return row
+
+
+def _lock_comment(comment: ReviewComment) -> ReviewComment:
+    return ReviewComment.objects.select_for_update().select_related("article").get(pk=comment.pk)
+
+
+def _clean_reply(text: str) -> str:
+    text = text.strip()
+    if len(text) > TEXT_LIMIT:
+        raise ValidationError(f"Keep a reply under {TEXT_LIMIT:,} characters (this one has {len(text):,}).")
+    return text
+
+
+@transaction.atomic
+def comment_reply(*, comment: ReviewComment, by, text: str) -> CommentReply:
+    comment = _lock_comment(comment)
+    _refuse_unless(comment_refusal(by, comment.article, "reply"))
+    if comment.is_resolved:
+        raise ValidationError("This comment is resolved; its thread is closed.")
+    text = _clean_reply(text)
+    if not text:
+        raise ValidationError("The reply is empty.")
+    return CommentReply.objects.create(comment=comment, author=by, text=text)
+
+
+@transaction.atomic
+def comment_answer(*, comment: ReviewComment, by, reply: str = "") -> ReviewComment:
+    """The writer says the comment is dealt with, with an optional reply. A reviewer still
+    resolves it before approval."""
+    comment = _lock_comment(comment)
+    _refuse_unless(comment_refusal(by, comment.article, "answer"))
+    if comment.is_resolved:
+        raise ValidationError("This comment is already resolved.")
+    if comment.answered_at is not None:
+        raise ValidationError("This comment is already marked answered.")
+    reply = _clean_reply(reply)
+    if reply:
+        CommentReply.objects.create(comment=comment, author=by, text=reply)
+    comment.answered_at = timezone.now()
+    comment.answered_by = by
+    comment.save(update_fields=["answered_at", "answered_by"])
+    return comment
 
 
 @transaction.atomic
 def comment_resolve(*, comment: ReviewComment, by, reply: str = "") -> ReviewComment:
-    comment = ReviewComment.objects.select_for_update().select_related("article").get(pk=comment.pk)
-    if not (can_edit(by, comment.article) or by.pk == comment.author_id):
-        raise NotAllowed("Only the article's writers, editors or the comment's author can resolve it.")
-    if comment.resolved_at is not None:
+    """A reviewer closes the comment: the passage is fixed or the answer satisfies them."""
+    comment = _lock_comment(comment)
+    _refuse_unless(comment_refusal(by, comment.article, "resolve"))
+    if comment.is_resolved:
         raise ValidationError("This comment is already resolved.")
+    reply = _clean_reply(reply)
+    if reply:
+        CommentReply.objects.create(comment=comment, author=by, text=reply)
     comment.resolved_at = timezone.now()
     comment.resolved_by = by
-    comment.reply = reply.strip()
-    comment.save(update_fields=["resolved_at", "resolved_by", "reply"])
+    comment.save(update_fields=["resolved_at", "resolved_by"])
     return comment

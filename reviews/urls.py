@@ -13,5 +13,8 @@ urlpatterns = [
     path("articles/<int:pk>/unschedule/", views.unschedule, name="unschedule"),
     path("notifications/", preferences.notification_preferences, name="notifications"),
     path("articles/<int:pk>/review/", views.review, name="review"),
+    path("articles/<int:pk>/comments/", views.comment_new, name="comment_new"),
+    path("comments/<int:comment_id>/reply/", views.comment_reply_view, name="comment_reply"),
+    path("comments/<int:comment_id>/answer/", views.comment_answer_view, name="comment_answer"),
     path("comments/<int:comment_id>/resolve/", views.resolve_comment, name="resolve_comment"),
 ]

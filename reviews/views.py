@@ -7,25 +7,29 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from articles.checks.waivers import article_findings, tally
 from articles.content import ArticleContent
-from articles.diff import diff_content, diff_references
+from articles.diff import diff_content
 from articles.errors import InvalidTransition, NotAllowed, TransitionRefused
 from articles.gate import gate_failures
 from articles.models import Article
 from articles.selectors import pending_medical_corrections
-from articles.permissions import article_for_view, can_edit, is_editor, is_reviewer, is_writer
+from articles.permissions import article_for_view, is_editor, is_reviewer, is_writer
 
 from . import selectors
-from .forms import CommentFormSet, DashboardFilterForm, ResolveCommentForm, ReviewForm, UnpublishForm
+from .comments import passage_still_there
+from .forms import CommentForm, CommentReplyForm, DashboardFilterForm, ReviewForm, UnpublishForm
 from .models import ReviewComment
-from .permissions import available_actions
-from .services import comment_resolve
+from .permissions import available_actions, comment_verbs
+from .services import comment_add, comment_answer, comment_reply, comment_resolve
 from .workflow import (Action, article_approve, article_request_changes, article_submit, article_unpublish,
                        article_unschedule, article_withdraw)
 
@@ -85,21 +89,21 @@ def _report_refusal(request, exc: Exception) -> None:
 def article_workspace(request, pk):
     article = article_for_view(request.user, pk)
     actions = available_actions(request.user, article)
-    comments = list(selectors.comments_for(article))
+    content = ArticleContent.of(article)
+    comments = threads(article, content)
     findings = article_findings(article)
     return render(request, "reviews/article_workspace.html", {
         "article": article,
         "actions": {action.value for action in actions},
-        "gate_failures": gate_failures(ArticleContent.of(article), article.article_type),
+        "gate_failures": gate_failures(content, article.article_type),
         "findings": findings, "findings_tally": tally(findings),
         "comments": comments,
-        "open_comments": [c for c in comments if not c.is_resolved],
-        "can_resolve": can_edit(request.user, article),
+        "unresolved_comments": [c for c in comments if not c.is_resolved],
+        "comment_verbs": comment_verbs(request.user, article),
         "audit": selectors.recent_audit(article),
         "unpublish_form": UnpublishForm(),
         "corrections": article.corrections.order_by("-created_at"),
         "can_correct": "edit" in {a.value for a in actions} and article.publications.exists(),
-        "resolve_form": ResolveCommentForm(),
     })
 
 
@@ -146,72 +150,195 @@ def unschedule(request, pk):
                            reason=request.POST.get("reason", ""))
 
 
+def threads(article, content) -> list[ReviewComment]:
+    """The article's comments with their replies, each told whether its passage is still in
+    `content` (the text on the page)."""
+    comments = list(selectors.comments_for(article))
+    for comment in comments:
+        comment.passage_found = passage_still_there(comment, content)
+    return comments
+
+
+def _back(request, article, comment=None):
+    """Where a comment form came from (its `next`), or the article's workspace."""
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = reverse("reviews:article", kwargs={"pk": article.pk})
+    return redirect(target.split("#")[0] + (f"#comment-{comment.pk}" if comment else ""))
+
+
+def _comment_response(request, article, comment, success: str, error: Exception | None = None):
+    """A comment action's outcome: the thread's new HTML for the page's script (which keeps
+    everything else on the page as typed), or a message and a redirect without it."""
+    asked_by_script = request.headers.get("X-Requested-With") == "fetch"
+    if error is not None:
+        text = " ".join(getattr(error, "messages", [str(error)]))
+        if asked_by_script:
+            return JsonResponse({"error": text}, status=400)
+        messages.error(request, text)
+        return _back(request, article, comment)
+    if asked_by_script:
+        comment = next(c for c in threads(article, ArticleContent.of(article)) if c.pk == comment.pk)
+        return JsonResponse({"message": success, "id": comment.pk, "html": render_to_string(
+            "partials/_comment.html", {"comment": comment, "verbs": comment_verbs(request.user, article),
+                                       "next": request.POST.get("next", "")}, request=request)})
+    messages.success(request, success)
+    return _back(request, article, comment)
+
+
+def _comment_for(request, comment_id):
+    comment = get_object_or_404(ReviewComment.objects.select_related("article"), pk=comment_id)
+    # Someone who may not see the article gets the same 404 as for a comment that does not exist.
+    article = article_for_view(request.user, comment.article_id)
+    return comment, article
+
+
 @login_required
 @require_POST
-def resolve_comment(request, comment_id):
-    comment = get_object_or_404(ReviewComment.objects.select_related("article"), pk=comment_id)
-    article = article_for_view(request.user, comment.article_id)
-    form = ResolveCommentForm(request.POST)
-    form.is_valid()
+def comment_new(request, pk):
+    """A reviewer's comment without a decision yet."""
+    article = article_for_view(request.user, pk)
+    if Action.COMMENT not in available_actions(request.user, article):
+        raise PermissionDenied("You cannot comment on this article now.")
+    form = CommentForm(request.POST, prefix="new")
+    if not form.is_valid():
+        return _comment_response(request, article, None, "", ValidationError(
+            [f"{form[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()]))
     try:
-        comment_resolve(comment=comment, by=request.user, reply=form.cleaned_data.get("reply", ""))
+        comment = comment_add(article=article, by=request.user, comment=form.new_comment())
     except NotAllowed as exc:
         raise PermissionDenied(str(exc)) from exc
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "Comment marked resolved.")
-    return redirect(reverse("reviews:article", kwargs={"pk": article.pk}) + f"#comment-{comment.pk}")
+        return _comment_response(request, article, None, "", exc)
+    return _comment_response(request, article, comment, "Comment added. The writer sees it now; "
+                                                        "you can still approve or request changes.")
+
+
+def _comment_action(request, comment_id, service, success: str, text_as: str):
+    """Run a comment service with the form's text as its `text_as` argument."""
+    comment, article = _comment_for(request, comment_id)
+    form = CommentReplyForm(request.POST)
+    form.is_valid()
+    try:
+        service(comment=comment, by=request.user, **{text_as: form.cleaned_data.get("text", "")})
+    except NotAllowed as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except ValidationError as exc:
+        return _comment_response(request, article, comment, "", exc)
+    return _comment_response(request, article, comment, success)
+
+
+@login_required
+@require_POST
+def comment_reply_view(request, comment_id):
+    return _comment_action(request, comment_id, comment_reply, "Reply added.",
+                           text_as="text")
+
+
+@login_required
+@require_POST
+def comment_answer_view(request, comment_id):
+    return _comment_action(request, comment_id, comment_answer,
+                           "Marked answered. A reviewer resolves it when the answer satisfies them.",
+                           text_as="reply")
+
+
+@login_required
+@require_POST
+def resolve_comment(request, comment_id):
+    return _comment_action(request, comment_id, comment_resolve, "Comment resolved.",
+                           text_as="reply")
+
+
+def _decide(request, article, form) -> str | None:
+    """Carry out the reviewer's decision; the redirect target, or None when nothing changed."""
+    bound = {"reviewed_revision_id": form.cleaned_data.get("reviewed_revision"),
+             "reviewed_hash": form.cleaned_data.get("reviewed_hash") or ""}
+    if request.POST.get("decision") == "approve":
+        go_live_at = form.cleaned_data.get("go_live_at")
+        article_approve(article=article, by=request.user, checklist=form.checklist(),
+                        rating=form.cleaned_data.get("rating"), comment=form.cleaned_data["comment"],
+                        go_live_at=go_live_at, **bound)
+        article.refresh_from_db()
+        if article.status == Article.Status.SCHEDULED:
+            messages.success(request, f"Approved. It goes live {go_live_at:%d %b %Y %H:%M}.")
+            return reverse("reviews:article", kwargs={"pk": article.pk})
+        messages.success(request, "Approved and published.")
+        return article.get_absolute_url()
+    if request.POST.get("decision") == "request_changes":
+        article_request_changes(article=article, by=request.user, summary=form.cleaned_data["comment"],
+                                comments=[], **bound)
+        messages.success(request, "Sent back to the writer with your comments.")
+        # The draft is the writer's again; a reviewer who is not a contributor no longer sees it,
+        # so the desk is where they go next.
+        return reverse("reviews:dashboard")
+    raise InvalidTransition("Choose a decision: approve, or request changes.")
+
+
+def _rebound_to_current(form_data, article):
+    """The reviewer's form after a stale decision: bound to the submission now on screen, with
+    what they typed kept and the checklist cleared, since they answered it for other text."""
+    data = form_data.copy()
+    for key in list(data):
+        if key.startswith("check_"):
+            del data[key]
+    data["reviewed_revision"] = article.submitted_revision_id or ""
+    data["reviewed_hash"] = article.submitted_hash
+    return ReviewForm(data)
 
 
 @never_cache
 @login_required
 def review(request, pk):
-    """The reviewer's page: the diff since the last approval, the checklist, comments, decision."""
+    """The reviewer's page: the submission as a rendered diff from a chosen baseline, the checks,
+    the comments, the checklist and the decision, bound to the exact submission shown."""
     article = article_for_view(request.user, pk)
     actions = available_actions(request.user, article)
     if Action.APPROVE not in actions and Action.REQUEST_CHANGES not in actions:
+        if request.method == "POST":
+            messages.error(request, f"This article is no longer in review (it is "
+                                    f"{article.get_status_display().lower()}): nothing was decided.")
+            return _workspace(article)
         raise PermissionDenied("You cannot review this article now.")
     refusal = None
     if request.method == "POST":
         form = ReviewForm(request.POST)
-        comment_formset = CommentFormSet(request.POST, prefix="comments")
-        if form.is_valid() and comment_formset.is_valid():
+        if form.is_valid():
             try:
-                if request.POST.get("decision") == "approve":
-                    go_live_at = form.cleaned_data.get("go_live_at")
-                    article_approve(article=article, by=request.user, checklist=form.checklist(),
-                                    rating=form.cleaned_data.get("rating"), comment=form.cleaned_data["comment"],
-                                    go_live_at=go_live_at)
-                    article.refresh_from_db()
-                    if article.status == Article.Status.SCHEDULED:
-                        messages.success(request, f"Approved. It goes live {go_live_at:%d %b %Y %H:%M}.")
-                        return _workspace(article)
-                    messages.success(request, "Approved and published.")
-                    return redirect(article.get_absolute_url())
-                article_request_changes(
-                    article=article, by=request.user, summary=form.cleaned_data["comment"],
-                    comments=[(f.cleaned_data["section"], f.cleaned_data.get("text", ""))
-                              for f in comment_formset if f.cleaned_data],
-                )
-                messages.success(request, "Sent back to the writer with your comments.")
-                # The draft is the writer's again; a reviewer who is not a contributor no longer
-                # sees it, so the desk is where they go next.
-                return redirect("reviews:dashboard")
+                target = _decide(request, article, form)
             except (TransitionRefused, InvalidTransition, NotAllowed) as exc:
                 refusal = exc
+                article.refresh_from_db()
+                if any(f.rule == "stale_review" for f in getattr(exc, "failures", [])):
+                    form = _rebound_to_current(request.POST, article)
+                    form.is_valid()
+            else:
+                return redirect(target)
     else:
-        form = ReviewForm()
-        comment_formset = CommentFormSet(prefix="comments")
-    last_publication, approved = selectors.last_approved_content(article)
-    current = ArticleContent.of(article)
+        form = ReviewForm(initial={"reviewed_revision": article.submitted_revision_id,
+                                   "reviewed_hash": article.submitted_hash})
+    return render(request, "reviews/review_form.html", _review_context(request, article, form, refusal))
+
+
+def _review_context(request, article, form, refusal) -> dict:
+    baselines = selectors.review_baselines(article, request.user)
+    chosen = request.GET.get("baseline")
+    if chosen not in baselines:
+        chosen = selectors.default_baseline(baselines)
+    submitted = ArticleContent.from_revision(article.submitted_revision, article)
     findings = article_findings(article)
-    return render(request, "reviews/review_form.html", {
-        "article": article, "form": form, "comment_formset": comment_formset, "refusal": refusal,
+    diffs = diff_content(baselines[chosen].content(article), submitted)
+    return {
+        "article": article, "form": form, "refusal": refusal,
+        "stale": refusal is not None and any(f.rule == "stale_review" for f in getattr(refusal, "failures", [])),
         "findings": findings, "findings_tally": tally(findings),
-        "last_publication": last_publication,
-        "diffs": diff_content(approved, current),
-        "reference_changes": diff_references(approved.references if approved else [], current.references),
-        "comments": selectors.comments_for(article),
+        "baselines": baselines.values(), "baseline": baselines[chosen],
+        "diffs": diffs,
+        "comments": threads(article, submitted),
+        "comment_verbs": comment_verbs(request.user, article),
+        "comment_form": CommentForm(prefix="new"),
+        "can_comment": Action.COMMENT in available_actions(request.user, article),
         "pending_corrections": pending_medical_corrections(article),
-    })
+        "submitted_revision": article.submitted_revision,
+    }

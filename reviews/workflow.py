@@ -17,7 +17,8 @@ from articles.gate import gate_failures
 from articles.models import Article
 from articles.services import corrections_publish, latest_revision, publication_create
 
-from .models import CHECKLIST, MANDATORY_CHECKLIST_KEYS, COMMENT_TARGETS, Review, ReviewComment, ReviewerProfile
+from .comments import NewComment
+from .models import CHECKLIST, MANDATORY_CHECKLIST_KEYS, Review, ReviewComment, ReviewerProfile
 
 Status = Article.Status
 
@@ -111,12 +112,45 @@ def guard_rating_given(rating) -> list[Failure]:
     return []
 
 
+def _unresolved_comments(article: Article):
+    return ReviewComment.objects.filter(article=article, resolved_at__isnull=True).order_by("created_at", "id")
+
+
+def guard_comments_answered(article: Article) -> list[Failure]:
+    """Submission waits for an answer to every comment a reviewer left open."""
+    return [
+        Failure("comments", f"Comment on {comment.describe()} is not answered yet. The writer answers it "
+                            "(\"Mark answered\", in the editor or on the article page), or a reviewer "
+                            "resolves it.", "comment_unanswered")
+        for comment in _unresolved_comments(article).filter(answered_at__isnull=True)
+    ]
+
+
 def guard_no_unresolved_comments(article: Article) -> list[Failure]:
-    open_count = ReviewComment.objects.filter(article=article, resolved_at__isnull=True).count()
-    if open_count:
-        return [Failure("comments", f"{open_count} review comment{'s are' if open_count > 1 else ' is'} "
-                                    "still unresolved.", "comments_unresolved")]
-    return []
+    """Approval waits until reviewers have resolved every comment, answered or not."""
+    return [
+        Failure("comments", f"Comment on {comment.describe()} is not resolved"
+                            + (" (the writer answered it)" if comment.answered_at else "")
+                            + ". A reviewer resolves it on the review page if the answer satisfies them; "
+                              "otherwise request changes.", "comment_unresolved")
+        for comment in _unresolved_comments(article)
+    ]
+
+
+def guard_reviewing_current_submission(article: Article, reviewed_revision_id, reviewed_hash: str) -> list[Failure]:
+    """The decision is about the submission the reviewer had on screen, and no other."""
+    if (str(reviewed_revision_id or "") == str(article.submitted_revision_id or "")
+            and reviewed_hash == article.submitted_hash and article.submitted_hash):
+        return []
+    if not reviewed_revision_id or not reviewed_hash:
+        message = ("The decision does not name the submitted version it is about. Open the review "
+                   "page, read the submission, and decide there.")
+    else:
+        message = (f"The article was submitted again after you opened it: you reviewed revision "
+                   f"#{reviewed_revision_id} (content {reviewed_hash[:12]}), the submission is now revision "
+                   f"#{article.submitted_revision_id} (content {article.submitted_hash[:12]}). Nothing was "
+                   "decided. Read the new submission on the review page and decide again.")
+    return [Failure("reviewed_revision", message, "stale_review")]
 
 
 def guard_content_unchanged_since_submission(article: Article) -> list[Failure]:
@@ -160,6 +194,9 @@ def article_submit(*, article: Article, by, comment: str = "") -> Article:
     if failures:
         raise TransitionRefused(failures, summary="The automated checks found errors that need a fix "
                                                   "or a recorded reason")
+    failures = guard_comments_answered(article)
+    if failures:
+        raise TransitionRefused(failures, summary="Reviewer comments wait for an answer")
     revision = latest_revision(article)
     from_status = article.status
     article.status = to_status
@@ -195,19 +232,26 @@ def article_withdraw(*, article: Article, by, comment: str = "") -> Article:
 
 
 @transaction.atomic
-def article_request_changes(*, article: Article, by, comments: list[tuple[str, str]],
-                            summary: str = "") -> Review:
-    """Send the article back to its writer with comments, each tied to a section."""
+def article_request_changes(*, article: Article, by, reviewed_revision_id, reviewed_hash: str,
+                            comments: list[NewComment], summary: str = "") -> Review:
+    """Send the submission the reviewer read back to its writer, with comments.
+
+    Comments the writer answered but no reviewer resolved are open again: sending the article back
+    says the answer was not enough.
+    """
     article = _lock(article)
     next_status(article.status, Action.REQUEST_CHANGES)
     _refuse_unless_allowed(by, article, Action.REQUEST_CHANGES)
-    targets = {key for key, _ in COMMENT_TARGETS}
-    comments = [(section, text.strip()) for section, text in comments if text.strip()]
-    failures = [Failure("comments", f'"{section}" is not a part of the article a comment can point to.',
-                        "comment_target_unknown") for section, _ in comments if section not in targets]
-    already_open = ReviewComment.objects.filter(article=article, resolved_at__isnull=True).exists()
-    if not comments and not already_open:
-        failures.append(Failure("comments", "Say what needs to change: add at least one comment.",
+    _refuse_unless_current(article, reviewed_revision_id, reviewed_hash)
+    comments = [comment.cleaned() for comment in comments]
+    comments = [comment for comment in comments if comment.text or comment.quote]
+    failures = [failure for comment in comments for failure in comment.failures()]
+    if not comments and summary.strip() and not _unresolved_comments(article).exists():
+        # A note alone still says what to change: it becomes a comment on the whole article,
+        # which the writer answers like any other.
+        comments = [NewComment(section="general", text=summary.strip())]
+    if not comments and not _unresolved_comments(article).exists():
+        failures.append(Failure("comments", "Say what needs to change: add a comment, or write a note to the writer.",
                                 "comments_missing"))
     if failures:
         raise TransitionRefused(failures, summary="Changes could not be requested")
@@ -216,24 +260,42 @@ def article_request_changes(*, article: Article, by, comments: list[tuple[str, s
         reviewer=by, decision=Review.Decision.CHANGES_REQUESTED, comment=summary,
     )
     ReviewComment.objects.bulk_create([
-        ReviewComment(article=article, review=review, section=section, text=text, author=by)
-        for section, text in comments
+        comment.row(article=article, review=review, revision=article.submitted_revision, author=by)
+        for comment in comments
     ])
-    _back_to_draft(article, by, Action.REQUEST_CHANGES, summary or f"{len(comments)} comment(s)")
+    reopened = _unresolved_comments(article).filter(answered_at__isnull=False).count()
+    # QuerySet.update is safe here: comments are not versioned, and nothing else holds them.
+    _unresolved_comments(article).filter(answered_at__isnull=False).update(answered_at=None, answered_by=None)
+    note = summary or f"{len(comments)} comment(s)"
+    if reopened:
+        note += f"; {reopened} answered comment(s) reopened"
+    _back_to_draft(article, by, Action.REQUEST_CHANGES, note)
     _notify_after_commit("changes_requested", article, actor=by)
     return review
 
 
+def _refuse_unless_current(article: Article, reviewed_revision_id, reviewed_hash: str) -> None:
+    failures = guard_reviewing_current_submission(article, reviewed_revision_id, reviewed_hash)
+    if failures:
+        raise TransitionRefused(failures, summary="This is not the submission you reviewed")
+
+
 @transaction.atomic
-def article_approve(*, article: Article, by, checklist: dict, rating: int | None,
-                    comment: str = "", go_live_at=None) -> Review:
+def article_approve(*, article: Article, by, reviewed_revision_id, reviewed_hash: str, checklist: dict,
+                    rating: int | None, comment: str = "", go_live_at=None) -> Review:
     """Approve the exact submitted revision as an immutable snapshot, and publish it now or, with a
-    go-live time still to come, schedule it for publish_scheduled."""
+    go-live time still to come, schedule it for publish_scheduled.
+
+    `reviewed_revision_id` and `reviewed_hash` name the submission the reviewer read; approval of
+    anything else is refused, so a resubmission while the review page was open never goes live
+    unread.
+    """
     article = _lock(article)
     reviewed_at = timezone.now()
     action = Action.SCHEDULE if go_live_at is not None and go_live_at > reviewed_at else Action.APPROVE
     to_status = next_status(article.status, action)
     _refuse_unless_allowed(by, article, Action.APPROVE)
+    _refuse_unless_current(article, reviewed_revision_id, reviewed_hash)
     failures = [
         *guard_reviewer_has_credentials(by),
         *guard_content_unchanged_since_submission(article),

@@ -101,9 +101,17 @@ ALL_YES = {key: True for key in CHECKLIST_KEYS}
 
 def make_published(writer=None, reviewer=None, **content_overrides) -> Article:
     article = make_in_review(writer, **content_overrides)
-    article_approve(article=article, by=reviewer or make_reviewer(), checklist=dict(ALL_YES), rating=4)
+    article_approve(**as_reviewed(article), by=reviewer or make_reviewer(), checklist=dict(ALL_YES), rating=4)
     article.refresh_from_db()
     return article
+
+
+def as_reviewed(article) -> dict:
+    """The article as a reviewer opening its review page now sees it: fresh from the database,
+    with the submission that page names (what approval and request changes are bound to)."""
+    current = Article.objects.select_related("article_type").get(pk=article.pk)
+    return {"article": current, "reviewed_revision_id": current.submitted_revision_id,
+            "reviewed_hash": current.submitted_hash}
 
 
 # --- Additions for the core suite (services, gate, workflow, public pages). ---

@@ -12,12 +12,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from ..checks.waivers import by_field, check_content
 from ..content import ArticleContent, normalise_lead_image
-from ..diff import diff_content, diff_references
+from ..diff import diff_content
 from ..errors import InvalidTransition, NotAllowed, StaleEdit
 from ..forms import ArticleForm, LeadImageForm, ReferenceFormSet, reference_initial, section_field_name
 from ..gate import gate_failures
@@ -25,7 +27,7 @@ from ..images import image_create
 from ..models import Article, ArticleType, Publication, RevisionMeta
 from ..permissions import article_for_view, can_create, can_edit
 from ..sections import SECTION_KEYS
-from ..selectors import article_history
+from ..selectors import revision_story
 from ..services import article_create, article_revert, article_update, snapshot_fields
 
 
@@ -153,7 +155,20 @@ def article_edit(request, pk):
         lead_form = LeadImageForm(initial=LeadImageForm.initial_for(article), prefix="lead")
     context = _editor_context(form, formset, article, lead_form)
     context["stale"] = stale
+    context.update(_review_comments(request.user, article))
     return render(request, "articles/article_form.html", context)
+
+
+def _review_comments(user, article: Article) -> dict:
+    """The reviewers' comments beside the text they are about, so the writer answers them where
+    they write. Read through the reviews app, which owns comments; the editor moves to the desk
+    app, which may depend on it, when the apps are split by domain."""
+    from reviews.permissions import comment_verbs
+    from reviews.views import threads
+
+    comments = threads(article, ArticleContent.of(article))
+    return {"review_comments": comments, "comment_verbs": comment_verbs(user, article),
+            "unanswered_comments": sum(1 for comment in comments if comment.is_open)}
 
 
 def _stale_links(article: Article, exc: StaleEdit) -> dict:
@@ -197,9 +212,11 @@ def gate_check(request):
 @login_required
 def article_history_view(request, pk):
     article = article_for_view(request.user, pk)
+    # The same rule as the revert service: in review or scheduled, the working copy is read-only.
+    read_only = article.status in (Article.Status.IN_REVIEW, Article.Status.SCHEDULED)
     return render(request, "articles/article_history.html", {
-        "article": article, "history": article_history(article),
-        "can_revert": can_edit(request.user, article) and article.status != Article.Status.IN_REVIEW,
+        "article": article, "history": revision_story(article),
+        "can_revert": not read_only and can_edit(request.user, article),
     })
 
 
@@ -219,7 +236,7 @@ def article_compare(request, pk):
     new_meta, new = _content_at(article, request.GET.get("to"))
     return render(request, "articles/article_compare.html", {
         "article": article, "old_meta": old_meta, "new_meta": new_meta,
-        "diffs": diff_content(old, new), "reference_changes": diff_references(old.references, new.references),
+        "diffs": diff_content(old, new),
     })
 
 
@@ -242,10 +259,41 @@ def article_revert_view(request, pk, revision_id):
 @never_cache
 @login_required
 def article_preview(request, pk):
-    """The working copy as the public would see it. Needs edit permission; never cached."""
+    """The article as readers would see it, for everyone who may see its working copy: in review,
+    the exact submitted revision the reviewer is deciding on; scheduled, the approved snapshot that
+    will go live; otherwise the working copy. Never cached, never indexed."""
     article = article_for_view(request.user, pk)
-    if not can_edit(request.user, article):
-        raise PermissionDenied("Preview needs permission to edit this article.")
-    publication = Publication(**snapshot_fields(article, ArticleContent.of(article)),
+    publication, note = _preview_of(article)
+    response = render(request, "articles/article_detail.html",
+                      {"publication": publication, "preview": True, "preview_note": note})
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _preview_of(article: Article) -> tuple[Publication, str]:
+    """What the preview shows, and the banner that names it."""
+    if article.status == Article.Status.SCHEDULED and article.scheduled_publication_id:
+        # The frozen snapshot itself, not a rebuild from its revision: byline and topics are
+        # exactly those that will go live, even if the working copy's have changed since.
+        publication = article.scheduled_publication
+        go_live = date_format(timezone.localtime(publication.published_at), "j F Y, H:i")
+        return publication, (
+            f"Preview of the approved version {_version_of(publication.revision_id)} "
+            f"(revision #{publication.revision_id}), as readers will see it when it goes live on "
+            f"{go_live}. Readers cannot see it yet.")
+    if article.status == Article.Status.IN_REVIEW and article.submitted_revision_id:
+        revision_id = article.submitted_revision_id
+        content = ArticleContent.from_revision(article.submitted_revision, article)
+        note = (f"Preview of the submitted version {_version_of(revision_id)} (revision #{revision_id}), "
+                "as readers will see it once approved. It is not published yet; readers cannot see it.")
+    else:
+        content = ArticleContent.of(article)
+        note = (f"Preview of the working copy (version {article.version}). It is not published and has "
+                "not been reviewed; readers cannot see it.")
+    publication = Publication(**snapshot_fields(article, content),
                               reviewer_name="(not yet reviewed)", reviewer_credentials="")
-    return render(request, "articles/article_detail.html", {"publication": publication, "preview": True})
+    return publication, note
+
+
+def _version_of(revision_id: int) -> int | str:
+    return RevisionMeta.objects.filter(revision_id=revision_id).values_list("version", flat=True).first() or "?"

@@ -1,11 +1,14 @@
 """The article editor over HTTP: creating, saving, refusing with every reason, keeping the text."""
+import datetime
 import re
 
 from django.urls import reverse
 
 from articles.models import Article
 from articles.selectors import article_history
-from tests.factories import SECTION_TEXT, make_draft, make_published, make_writer
+from reviews.workflow import article_approve
+from tests.factories import (ALL_YES, SECTION_TEXT, as_reviewed, edit_article, make_draft, make_in_review,
+                             make_published, make_reviewer, make_writer)
 
 
 def editor_post(article=None, **overrides):
@@ -149,8 +152,24 @@ def test_history_lists_revisions_newest_first_and_compare_marks_changed_words(cl
     assert history.index("Sharper title") < history.index("Created")
     new, old = [meta.revision_id for meta in article_history(article)]
     compare = client.get(reverse("articles:compare", args=[article.pk]) + f"?from={old}&to={new}").content.decode()
-    assert "<ins>Valerian root and sleep</ins>" in compare or "<ins>Valerian</ins>" in compare
-    assert "<del>" in compare
+    assert '<del data-change="1">An article about topic' in compare
+    assert "<ins>Valerian root and sleep</ins>" in compare
+
+
+def test_the_compare_page_counts_the_changes_and_collapses_the_unchanged_fields(client):
+    writer = make_writer()
+    article = make_draft(writer)
+    client.force_login(writer)
+    edit_article(article, writer, title="Valerian root and sleep")
+    new, old = [meta.revision_id for meta in article_history(article)]
+
+    page = client.get(reverse("articles:compare", args=[article.pk]) + f"?from={old}&to={new}").content.decode()
+
+    assert "<strong>1 change</strong> in 1 field" in page
+    assert '<section class="diff-field changed" id="diff-title" data-section="title">' in page
+    assert 'Summary <span class="unchanged">(unchanged)</span>' in page
+    assert "What it is, what the evidence shows" not in page
+    assert "Previous change</button>" in page and "Side by side</button>" in page
 
 
 def test_reverting_from_the_history_makes_a_new_draft_and_never_publishes(client):
@@ -174,8 +193,62 @@ def test_the_preview_shows_the_draft_as_readers_would_and_is_never_cached(client
     client.force_login(writer)
     response = client.get(reverse("articles:preview", args=[article.pk]))
     assert "A title only in the draft" in response.content.decode()
-    assert "Preview of the working copy" in response.content.decode()
+    assert "Preview of the working copy (version 1)" in response.content.decode()
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_the_preview_is_kept_out_of_search_engines(client):
+    writer = make_writer()
+    article = make_draft(writer)
+    client.force_login(writer)
+    response = client.get(reverse("articles:preview", args=[article.pk]))
+    assert '<meta name="robots" content="noindex, nofollow">' in response.content.decode()
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+
+
+def test_a_reviewer_previews_the_submitted_version_and_the_banner_names_it(client):
+    article = make_in_review(title="Kava and the liver")
+    revision_id = Article.objects.get(pk=article.pk).submitted_revision_id
+    client.force_login(make_reviewer())
+    html = client.get(reverse("articles:preview", args=[article.pk])).content.decode()
+    assert "Kava and the liver" in html
+    assert (f"Preview of the submitted version 1 (revision #{revision_id}), as readers will see it once "
+            "approved.") in html
+
+
+def test_in_review_the_preview_shows_the_submission_even_if_the_working_copy_changed_under_it(client):
+    article = make_in_review(title="The title that was submitted")
+    # A write that skipped the services (the admin, a shell): approval would refuse it, and the
+    # reviewer must still read what was submitted.
+    Article.objects.filter(pk=article.pk).update(title="A title nobody submitted")
+    client.force_login(make_reviewer())
+    html = client.get(reverse("articles:preview", args=[article.pk])).content.decode()
+    assert "The title that was submitted" in html
+    assert "A title nobody submitted" not in html
+
+
+def test_the_preview_of_a_scheduled_article_is_the_approved_snapshot_and_says_when_it_goes_live(client):
+    go_live = datetime.datetime(2031, 5, 9, 10, 0, tzinfo=datetime.timezone.utc)
+    writer = make_writer()
+    article = make_in_review(writer, title="Approved for May")
+    article_approve(**as_reviewed(article), by=make_reviewer(), checklist=dict(ALL_YES), rating=4,
+                    go_live_at=go_live)
+    publication = Article.objects.get(pk=article.pk).scheduled_publication
+    client.force_login(writer)
+    html = client.get(reverse("articles:preview", args=[article.pk])).content.decode()
+    assert "Approved for May" in html
+    assert (f"Preview of the approved version 1 (revision #{publication.revision_id}), as readers will see "
+            "it when it goes live on 9 May 2031, 10:00.") in html
+
+
+def test_a_reviewer_previews_the_working_copy_of_a_published_article_as_such(client):
+    writer = make_writer()
+    article = make_published(writer)
+    edit_article(article, writer, title="An edit not yet reviewed")
+    client.force_login(make_reviewer("second_opinion"))
+    html = client.get(reverse("articles:preview", args=[article.pk])).content.decode()
+    assert "An edit not yet reviewed" in html
+    assert "Preview of the working copy (version 2). It is not published and has not been reviewed" in html
 
 
 def test_a_blank_new_article_is_not_called_ready_for_review(client):

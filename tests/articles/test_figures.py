@@ -147,9 +147,13 @@ def test_a_diff_shows_the_lead_image_and_body_images_changing():
 
     diffs = {d.key: d for d in diff_content(old, new)}
 
-    assert ("insert", f"Image {image.pk}. alt text: A bottle") in diffs["lead_image"].ops
-    inserted = "".join(text for op, text in diffs["body"].ops if op == "insert")
-    assert f"[Image {image.key[:8]}: A new chart]" in inserted
+    thumbnail = image.renditions.get(width=64, format="WEBP").file.url
+    [lead_row] = diffs["lead_image"].rows
+    assert lead_row.kind == "insert"
+    assert f'<img src="{thumbnail}"' in lead_row.inline_html and "Alt text: A bottle" in lead_row.inline_html
+    inserted = [row.inline_html for row in diffs["body"].rows if row.kind == "insert"]
+    assert len(inserted) == 1
+    assert f'<img src="{thumbnail}"' in inserted[0] and "Alt text: A new chart" in inserted[0]
 
 
 # --- The gate ---

@@ -6,7 +6,7 @@ from articles.errors import GateFailed, TransitionRefused
 from articles.gate import gate_failures
 from articles.models import Article, ArticleType, AuditEntry
 from reviews.workflow import article_approve, article_submit
-from tests.factories import ALL_YES, complete_content, make_draft, make_in_review, make_reviewer, words
+from tests.factories import as_reviewed, ALL_YES, complete_content, make_draft, make_in_review, make_reviewer, words
 
 ALL_SECTIONS = (
     "evidence_summary", "side_effects", "interactions", "who_should_avoid", "dependence_withdrawal",
@@ -255,7 +255,7 @@ def test_approval_is_refused_when_the_type_changed_under_an_article_in_review():
     wellness.save()
 
     with pytest.raises(TransitionRefused) as refused:
-        article_approve(article=article, by=make_reviewer(), checklist=dict(ALL_YES), rating=4)
+        article_approve(**as_reviewed(article), by=make_reviewer(), checklist=dict(ALL_YES), rating=4)
 
     assert "interactions" in refused.value.by_field()
 

@@ -13,6 +13,7 @@ from articles.selectors import article_history
 from articles.services import article_create, article_revert, article_update
 from reviews.workflow import article_approve, article_submit
 from tests.factories import (
+    as_reviewed,
     ALL_YES,
     SECTION_TEXT,
     complete_content,
@@ -251,7 +252,7 @@ def test_reverting_to_an_incomplete_revision_cannot_then_be_submitted():
     first = revision_ids(article)[0]
     edit_article(article, writer, sections=complete_content().sections)
     article_submit(article=article, by=writer)
-    article_approve(article=article, by=make_reviewer(), checklist=dict(ALL_YES), rating=4)
+    article_approve(**as_reviewed(article), by=make_reviewer(), checklist=dict(ALL_YES), rating=4)
     live_id = Article.objects.get(pk=article.pk).live_publication_id
 
     article_revert(article=article, by=writer, revision_id=first)

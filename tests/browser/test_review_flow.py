@@ -1,5 +1,5 @@
 """The desk's whole story in a real browser: draft, refused submission, fix, review, changes,
-reply, approval, and the public page. Users come from the factories; every article action is a
+answer, resolution, approval, and the public page. Users come from the factories; every article action is a
 click or a keystroke in Chromium."""
 import re
 
@@ -128,14 +128,16 @@ def reviewer_requests_changes(page, shots, reviewer) -> None:
     page.wait_for_url(re.compile(r"/editorial/articles/\d+/$"))
     shots.take(page, "reviewer opens the article")
     page.get_by_role("link", name="Review this article").click()
-    expect(page.locator("main")).to_contain_text("first review: the whole article")
+    expect(page.locator(".baselines [aria-current]")).to_have_text("The whole article")
     diff = page.locator(".review-diff")
     expect(diff.locator("#diff-side_effects")).to_contain_text(SECTION_TEXT["side_effects"].split(",")[0])
     expect(diff.locator("#diff-references")).to_contain_text(REFERENCES[0][0])
     shots.take(page, "review page with the whole article")
 
-    page.locator("#id_comments-0-section").select_option(label="Side effects")
-    page.locator("#id_comments-0-text").fill(COMMENT)
+    page.locator("#id_new-section").select_option(label="Side effects")
+    page.locator("#id_new-text").fill(COMMENT)
+    page.get_by_role("button", name="Add comment").click()
+    expect(page.locator("[data-comment-list]")).to_contain_text(COMMENT)
     page.get_by_label("Note to the writer").fill("Nearly there: one point on side effects.")
     _submit(page, "Request changes")
     # The draft is the writer's again, so the reviewer lands on the desk, not on a 404.
@@ -152,14 +154,12 @@ def writer_replies_and_resubmits(page, shots, article_pk: int) -> None:
     comment = page.locator("article.comment").filter(has_text=COMMENT)
     expect(comment.locator(".meta strong")).to_have_text("Side effects")
     shots.take(page, "writer sees the comment")
-    comment.get_by_label("Reply to the reviewer").fill(REPLY)
-    with page.expect_navigation():
-        comment.get_by_role("button", name="Mark resolved").click()
-    expect(_messages(page)).to_contain_text("Comment marked resolved.")
-    expect(page.locator("article.comment.resolved")).to_contain_text(REPLY)
+    comment.get_by_label("Reply").fill(REPLY)
+    comment.get_by_role("button", name="Mark answered").click()
+    expect(page.locator("article.comment.comment-answered")).to_contain_text(REPLY)
     _submit(page, "Submit for medical review")
     expect(_messages(page)).to_contain_text("Submitted for medical review.")
-    shots.take(page, "resolved and resubmitted")
+    shots.take(page, "answered and resubmitted")
 
 
 def reviewer_approves(page, shots) -> None:
@@ -167,7 +167,9 @@ def reviewer_approves(page, shots) -> None:
     awaiting = page.locator("section.desk-list", has=page.get_by_role("heading", name=re.compile("Awaiting review")))
     awaiting.get_by_role("link", name=TITLE).click()
     page.get_by_role("link", name="Review this article").click()
-    expect(page.locator(".review-form")).to_contain_text(REPLY)  # the earlier, resolved comment
+    answered = page.locator("[data-comment-list] article.comment").filter(has_text=REPLY)
+    answered.get_by_role("button", name="Resolve").click()
+    expect(page.locator("[data-comment-list] article.comment-resolved")).to_contain_text(REPLY)
     mandatory = page.locator(".field.checkbox.mandatory input[type=checkbox]")
     expect(mandatory).to_have_count(len(MANDATORY_CHECKLIST_KEYS))
     for checkbox in mandatory.all():
@@ -215,8 +217,10 @@ def test_reviewer_is_not_sent_to_a_404_after_requesting_changes(page, shots):
     article = make_in_review(make_writer("wendy"), title="Caffeine and sleep")
     login(page, reviewer)
     page.goto(f"/editorial/articles/{article.pk}/review/")
-    page.locator("#id_comments-0-section").select_option(label="Side effects")
-    page.locator("#id_comments-0-text").fill(COMMENT)
+    page.locator("#id_new-section").select_option(label="Side effects")
+    page.locator("#id_new-text").fill(COMMENT)
+    page.get_by_role("button", name="Add comment").click()
+    expect(page.locator("[data-comment-list]")).to_contain_text(COMMENT)
     with page.expect_navigation() as navigation:
         page.get_by_role("button", name="Request changes").click()
     shots.take(page, "after requesting changes")

@@ -7,6 +7,7 @@ from django.utils import timezone
 from articles.models import Article, Publication
 from reviews.workflow import article_approve, article_submit
 from tests.factories import (
+    as_reviewed,
     ALL_YES,
     another_reviewer,
     edit_article,
@@ -171,7 +172,7 @@ def test_the_json_ld_follows_a_new_approval_with_the_dates_the_page_shows(client
     monkeypatch.setattr(timezone, "now", real_now)
     edit_article(article, writer, title="Second title")
     article_submit(article=Article.objects.get(pk=article.pk), by=writer)
-    article_approve(article=Article.objects.get(pk=article.pk), by=another_reviewer(), checklist=dict(ALL_YES),
+    article_approve(**as_reviewed(Article.objects.get(pk=article.pk)), by=another_reviewer(), checklist=dict(ALL_YES),
                     rating=4)
     html = article_html(client, article)
     dates = {dt.text(): dd.find("time").attrs["datetime"]
@@ -194,7 +195,7 @@ def test_a_title_that_tries_to_close_the_json_ld_script_stays_data(client):
     assert json_ld(html)["headline"] == title
 
 
-def test_the_preview_of_a_working_copy_has_no_json_ld_and_no_review_line(client):
+def test_the_preview_of_a_submission_has_no_json_ld_no_review_line_and_no_canonical_link(client):
     writer = make_writer()
     article = make_in_review(writer)
     client.force_login(writer)
@@ -203,4 +204,5 @@ def test_the_preview_of_a_working_copy_has_no_json_ld_and_no_review_line(client)
 
     assert "application/ld+json" not in html
     assert "Medically reviewed by" not in html
-    assert "Preview of the working copy" in html
+    assert 'rel="canonical"' not in html
+    assert "Preview of the submitted version" in html

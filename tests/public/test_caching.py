@@ -12,6 +12,7 @@ from articles.caching import STAMP_KEY, public_changed_at
 from articles.models import Article
 from reviews.workflow import article_approve, article_go_live, article_submit, article_unpublish
 from tests.factories import (
+    as_reviewed,
     ALL_YES,
     another_reviewer,
     edit_article,
@@ -152,7 +153,7 @@ def test_a_new_approval_changes_the_article_pages_etag(client, site):
     etag = client.get(site["article"])["ETag"]
     edit_article(site["object"], writer, title="A corrected title")
     article_submit(article=Article.objects.get(pk=site["object"].pk), by=writer)
-    article_approve(article=Article.objects.get(pk=site["object"].pk), by=another_reviewer(),
+    article_approve(**as_reviewed(Article.objects.get(pk=site["object"].pk)), by=another_reviewer(),
                     checklist=dict(ALL_YES), rating=4)
 
     response = client.get(site["article"], headers={"if-none-match": etag})
@@ -193,7 +194,7 @@ def test_the_change_stamp_moves_when_a_transition_changes_what_is_live(django_ca
     after(article_unpublish, article=Article.objects.get(pk=article.pk), by=make_editor(), reason="Withdrawn")
     in_review = make_in_review()
     go_live_at = timezone.now() + datetime.timedelta(minutes=5)
-    after(article_approve, article=in_review, by=another_reviewer(), checklist=dict(ALL_YES), rating=4,
+    after(article_approve, **as_reviewed(in_review), by=another_reviewer(), checklist=dict(ALL_YES), rating=4,
           go_live_at=go_live_at)
     after(article_go_live, article=Article.objects.get(pk=in_review.pk), now=go_live_at + datetime.timedelta(seconds=1))
 

@@ -7,7 +7,7 @@ from articles.caching import STAMP_KEY
 from articles.models import Article
 from articles.services import article_update
 from reviews.workflow import article_approve, article_submit
-from tests.factories import ALL_YES, another_reviewer, content_of, make_draft, make_topic, make_writer
+from tests.factories import as_reviewed, ALL_YES, another_reviewer, content_of, make_draft, make_topic, make_writer
 
 MAX_QUERIES = 4
 
@@ -27,7 +27,7 @@ def big_site():
         article_update(article=draft, by=writers[0], expected_version=draft.version, content=content_of(draft),
                        authors=writers)
         article = article_submit(article=Article.objects.get(pk=draft.pk), by=writers[0])
-        article_approve(article=article, by=reviewer, checklist=dict(ALL_YES), rating=4)
+        article_approve(**as_reviewed(article), by=reviewer, checklist=dict(ALL_YES), rating=4)
         articles.append(article)
     assert len(Article.objects.get(pk=articles[0].pk).live_publication.authors) == 3
     cache.delete(STAMP_KEY)  # the first request after a cache loss still counts

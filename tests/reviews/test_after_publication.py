@@ -12,13 +12,13 @@ from django.utils import timezone
 from articles.errors import InvalidTransition
 from articles.models import Article, AuditEntry, Publication
 from reviews.workflow import article_approve, article_submit, article_unschedule
-from tests.factories import ALL_YES, edit_article, make_editor, make_in_review, make_published, make_reviewer, make_writer
+from tests.factories import as_reviewed, ALL_YES, edit_article, make_editor, make_in_review, make_published, make_reviewer, make_writer
 
 START = datetime.datetime(2027, 3, 1, 9, 0, tzinfo=datetime.timezone.utc)
 
 
 def schedule(article, reviewer, when):
-    return article_approve(article=article, by=reviewer, checklist=dict(ALL_YES), rating=4, go_live_at=when)
+    return article_approve(**as_reviewed(article), by=reviewer, checklist=dict(ALL_YES), rating=4, go_live_at=when)
 
 
 def reload(article):
@@ -79,7 +79,7 @@ def test_the_reviewer_schedules_from_the_review_page(client):
     client.force_login(make_reviewer())
     data = {f"check_{key}": "on" for key in ALL_YES}
     data.update({"rating": "5", "decision": "approve", "go_live_at": "2027-03-05T08:00",
-                 "comments-TOTAL_FORMS": "0", "comments-INITIAL_FORMS": "0"})
+                 "reviewed_revision": article.submitted_revision_id, "reviewed_hash": article.submitted_hash})
     response = client.post(reverse("reviews:review", args=[article.pk]), data)
     assert response.status_code == 302
     article = reload(article)
@@ -130,7 +130,7 @@ def test_a_re_review_renews_the_dates_with_a_new_snapshot(client):
         client.force_login(reviewer)
         review_page = client.get(reverse("reviews:review", args=[article.pk])).content.decode()
         assert "Side effects <span class=\"unchanged\">(unchanged)</span>" in review_page
-        article_approve(article=reload(article), by=reviewer, checklist=dict(ALL_YES), rating=4)
+        article_approve(**as_reviewed(reload(article)), by=reviewer, checklist=dict(ALL_YES), rating=4)
     renewed = reload(article).live_publication
     assert renewed.pk != first.pk and renewed.revision_id == first.revision_id
     assert renewed.next_review_due == datetime.date(2029, 2, 24)

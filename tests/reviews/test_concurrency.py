@@ -16,6 +16,7 @@ from articles.services import article_update
 from reviews.models import Review
 from reviews.workflow import article_approve
 from tests.factories import (
+    as_reviewed,
     ALL_YES,
     another_reviewer,
     content_of,
@@ -55,8 +56,11 @@ def test_two_simultaneous_approvals_of_one_revision_publish_it_once():
     article = make_in_review()
     first, second = another_reviewer(), another_reviewer()
 
+    # Both reviewers opened the review page of the same submission.
+    shown = as_reviewed(article)
+
     def approve_as(reviewer):
-        return lambda: article_approve(article=article, by=reviewer, checklist=dict(ALL_YES), rating=4)
+        return lambda: article_approve(**shown, by=reviewer, checklist=dict(ALL_YES), rating=4)
 
     outcomes = run_together(approve_as(first), approve_as(second))
 
@@ -97,7 +101,7 @@ def test_two_publish_scheduled_runs_at_once_publish_the_article_once():
 
     start = timezone.now()
     article = make_in_review()
-    article_approve(article=article, by=another_reviewer(), checklist=dict(ALL_YES), rating=4,
+    article_approve(**as_reviewed(article), by=another_reviewer(), checklist=dict(ALL_YES), rating=4,
                     go_live_at=start + datetime.timedelta(hours=1))
 
     def run_command():
@@ -112,3 +116,43 @@ def test_two_publish_scheduled_runs_at_once_publish_the_article_once():
     assert AuditEntry.objects.filter(article=article, action="go_live").count() == 1
     assert Publication.objects.filter(article=article).count() == 1
     assert Article.objects.get(pk=article.pk).status == Article.Status.PUBLISHED
+
+
+UNREVIEWED = "<p>Take this as often as you like: more is always better.</p>"
+
+
+@pytest.mark.parametrize("writer_head_start", [0.0, 0.05, 0.2])
+def test_a_stale_approval_racing_withdraw_edit_resubmit_never_publishes_unread_text(writer_head_start):
+    """The reviewer opened the review page; meanwhile the writer withdraws, adds a sentence and
+    submits again. Whatever the interleaving, only the text the reviewer read can go live."""
+    import time
+
+    from articles.errors import InvalidTransition, TransitionRefused
+    from reviews.workflow import article_submit, article_withdraw
+    from tests.factories import edit_article
+
+    writer = make_writer()
+    article = make_in_review(writer)
+    reviewer = another_reviewer()
+    shown = as_reviewed(article)
+
+    def withdraw_edit_resubmit():
+        time.sleep(writer_head_start)
+        article_withdraw(article=Article.objects.get(pk=article.pk), by=writer)
+        edit_article(article, writer, body=UNREVIEWED)
+        return article_submit(article=Article.objects.get(pk=article.pk), by=writer)
+
+    def stale_approval():
+        return article_approve(**shown, by=reviewer, checklist=dict(ALL_YES), rating=4)
+
+    writer_outcome, approval = run_together(withdraw_edit_resubmit, stale_approval)
+
+    publications = list(Publication.objects.filter(article=article))
+    assert all(p.content_hash == shown["reviewed_hash"] for p in publications)
+    assert not any("as often as you like" in p.body for p in publications)
+    if publications:
+        # The approval came first: the writer's withdrawal found a published article.
+        assert isinstance(writer_outcome, InvalidTransition)
+    else:
+        assert isinstance(approval, (InvalidTransition, TransitionRefused))
+        assert Article.objects.get(pk=article.pk).status in (Article.Status.DRAFT, Article.Status.IN_REVIEW)

@@ -8,7 +8,7 @@ from articles.models import AuditEntry, Correction
 from articles.selectors import visible_corrections
 from articles.services import correction_add
 from reviews.workflow import article_approve, article_submit
-from tests.factories import ALL_YES, edit_article, make_draft, make_published, make_reviewer, make_writer
+from tests.factories import as_reviewed, ALL_YES, edit_article, make_draft, make_published, make_reviewer, make_writer
 
 
 def test_a_minor_correction_is_shown_to_readers_at_once_and_logged():
@@ -29,7 +29,7 @@ def test_a_medical_correction_waits_for_the_review_of_the_change():
     assert list(visible_corrections(article.live_publication)) == []
     article = edit_article(article, writer, summary="A corrected summary of the safe dose.")
     article_submit(article=article, by=writer)
-    article_approve(article=article, by=reviewer, checklist=dict(ALL_YES), rating=4)
+    article_approve(**as_reviewed(article), by=reviewer, checklist=dict(ALL_YES), rating=4)
     article.refresh_from_db()
     shown = list(visible_corrections(article.live_publication))
     assert [c.kind for c in shown] == ["medical"]

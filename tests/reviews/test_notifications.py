@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from reviews.models import NotificationOptOut
 from reviews.workflow import article_approve, article_request_changes, article_submit
-from tests.factories import ALL_YES, make_draft, make_in_review, make_reviewer, make_writer
+from reviews.comments import NewComment
+from tests.factories import as_reviewed, ALL_YES, make_draft, make_in_review, make_reviewer, make_writer
 
 
 def test_submitting_emails_the_reviewers_after_the_transaction_commits(django_capture_on_commit_callbacks):
@@ -40,17 +41,18 @@ def test_authors_hear_when_changes_are_requested_and_when_it_is_published(django
     reviewer = make_reviewer(email="doctor@example.org")
     article = make_in_review(writer)
     with django_capture_on_commit_callbacks(execute=True):
-        article_request_changes(article=article, by=reviewer, comments=[("side_effects", "Add liver risks.")])
+        article_request_changes(**as_reviewed(article), by=reviewer, comments=[NewComment("side_effects", "Add liver risks.")])
     assert [m.to for m in mail.outbox] == [["writer@example.org"]]
     assert mail.outbox[0].subject.startswith("Changes requested")
     mail.outbox.clear()
     from reviews.models import ReviewComment
-    from reviews.services import comment_resolve
+    from reviews.services import comment_answer, comment_resolve
 
-    comment_resolve(comment=ReviewComment.objects.get(article=article), by=writer)
+    comment_answer(comment=ReviewComment.objects.get(article=article), by=writer)
     with django_capture_on_commit_callbacks(execute=True):
         article_submit(article=article, by=writer)
-        article_approve(article=article, by=reviewer, checklist=dict(ALL_YES), rating=4)
+        comment_resolve(comment=ReviewComment.objects.get(article=article), by=reviewer)
+        article_approve(**as_reviewed(article), by=reviewer, checklist=dict(ALL_YES), rating=4)
     published = [m for m in mail.outbox if m.subject.startswith("Published")]
     assert [m.to for m in published] == [["writer@example.org"]]
 

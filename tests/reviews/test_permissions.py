@@ -11,6 +11,7 @@ from articles.services import article_update
 from reviews.permissions import available_actions
 from reviews.workflow import article_approve, article_submit
 from tests.factories import (
+    as_reviewed,
     ALL_YES,
     another_reviewer,
     content_of,
@@ -37,7 +38,7 @@ def in_review_after_publication(writer):
 
 def scheduled(writer):
     article = make_in_review(writer)
-    article_approve(article=article, by=another_reviewer(), checklist=dict(ALL_YES), rating=4,
+    article_approve(**as_reviewed(article), by=another_reviewer(), checklist=dict(ALL_YES), rating=4,
                     go_live_at=timezone.now() + datetime.timedelta(days=2))
     return Article.objects.get(pk=article.pk)
 
@@ -148,6 +149,6 @@ def test_a_writer_who_saved_a_revision_since_the_last_approval_counts_as_a_contr
 def test_saving_before_the_last_approval_no_longer_makes_a_writer_a_contributor():
     article, author, former = article_a_former_coauthor_edited()
     article_submit(article=article, by=author)
-    article_approve(article=article, by=make_reviewer(), checklist=dict(ALL_YES), rating=4)
+    article_approve(**as_reviewed(article), by=make_reviewer(), checklist=dict(ALL_YES), rating=4)
 
     assert available_actions(former, Article.objects.get(pk=article.pk)) == NOTHING

@@ -7,22 +7,29 @@ from tests.factories import edit_article, make_draft, make_editor, make_in_revie
 from reviews.workflow import article_submit
 
 
-def approve_data(**overrides):
+def approve_data(article, **overrides):
+    """What the review page posts: every checklist item ticked, a rating, and the submission the
+    page showed (the article's current one)."""
+    current = Article.objects.get(pk=article.pk)
     data = {f"check_{key}": "on" for key, _, _ in CHECKLIST}
     data.update({"rating": "4", "comment": "", "decision": "approve",
-                 "comments-TOTAL_FORMS": "1", "comments-INITIAL_FORMS": "0",
-                 "comments-MIN_NUM_FORMS": "0", "comments-MAX_NUM_FORMS": "30",
-                 "comments-0-section": "general", "comments-0-text": ""})
+                 "reviewed_revision": str(current.submitted_revision_id), "reviewed_hash": current.submitted_hash})
     data.update(overrides)
     return data
+
+
+def add_comment(client, article, text, section="general", quote="", **more):
+    return client.post(reverse("reviews:comment_new", args=[article.pk]), {
+        "new-section": section, "new-text": text, "new-quote": quote, **more})
 
 
 def test_a_first_review_shows_the_whole_article(client):
     article = make_in_review(title="Kava and anxiety")
     client.force_login(make_reviewer())
     page = client.get(reverse("reviews:review", args=[article.pk])).content.decode()
-    assert "first review: the whole article" in page
-    assert "<ins>Kava and anxiety</ins>" in page
+    assert '<strong aria-current="true">The whole article</strong>' in page
+    title = page.split('id="diff-title"')[1].split("</section>")[0]
+    assert '<ins data-change="1">Kava and anxiety</ins>' in title
 
 
 def test_a_later_review_shows_only_what_changed_since_the_last_approval(client):
@@ -32,9 +39,35 @@ def test_a_later_review_shows_only_what_changed_since_the_last_approval(client):
     article_submit(article=Article.objects.get(pk=article.pk), by=writer)
     client.force_login(make_reviewer())
     page = client.get(reverse("reviews:review", args=[article.pk])).content.decode()
-    assert "showing changes since" in page
-    assert "<ins>" in page and "<del>" in page
+    assert '<strong aria-current="true">Since the last approval' in page
+    title = page.split('id="diff-title"')[1].split("</section>")[0]
+    assert "<ins" in title and "<del" in title and "A new title after approval" in title
     assert "Side effects <span class=\"unchanged\">(unchanged)</span>" in page
+
+
+def test_after_a_round_of_changes_the_reviewer_sees_only_what_changed_since_it(client):
+    from reviews.comments import NewComment
+    from reviews.services import comment_answer
+    from reviews.workflow import article_request_changes
+    from tests.factories import as_reviewed
+
+    writer = make_writer()
+    article = make_in_review(writer, title="Valerian and sleep")
+    reviewer = make_reviewer()
+    article_request_changes(**as_reviewed(article), by=reviewer, comments=[NewComment("title", "Say for whom.")])
+    comment_answer(comment=ReviewComment.objects.get(article=article), by=writer)
+    edit_article(article, writer, title="Valerian and sleep in adults")
+    article_submit(article=Article.objects.get(pk=article.pk), by=writer)
+    client.force_login(reviewer)
+
+    page = client.get(reverse("reviews:review", args=[article.pk])).content.decode()
+
+    assert '<strong aria-current="true">Since your last round' in page
+    title = page.split('id="diff-title"')[1].split("</section>")[0]
+    assert "in adults</ins>" in title
+    assert "Summary <span class=\"unchanged\">(unchanged)</span>" in page
+    whole = client.get(reverse("reviews:review", args=[article.pk]) + "?baseline=whole").content.decode()
+    assert "Summary <span class=\"unchanged\">(unchanged)</span>" not in whole
 
 
 def test_the_checklist_marks_the_mandatory_items(client):
@@ -51,7 +84,7 @@ def test_a_reviewer_approves_and_the_public_page_shows_them(client):
     article = make_in_review()
     reviewer = make_reviewer(first_name="Noor", last_name="Haddad", credentials="PharmD")
     client.force_login(reviewer)
-    response = client.post(reverse("reviews:review", args=[article.pk]), approve_data())
+    response = client.post(reverse("reviews:review", args=[article.pk]), approve_data(article))
     assert response.status_code == 302
     client.logout()
     page = client.get(response.url).content.decode()
@@ -61,11 +94,11 @@ def test_a_reviewer_approves_and_the_public_page_shows_them(client):
 def test_a_refused_approval_shows_every_reason_and_keeps_the_answers(client):
     article = make_in_review()
     client.force_login(make_reviewer())
-    data = approve_data(rating="")
+    data = approve_data(article, rating="")
     del data["check_accuracy"], data["check_dosing_safe"]
     data["comment"] = "My note so far"
     page = client.post(reverse("reviews:review", args=[article.pk]), data).content.decode()
-    assert "The article was not approved" in page
+    assert "Nothing was decided" in page
     summary = page.split('id="error-summary"')[1].split("</div>")[0]
     assert "The content is medically accurate." in summary
     assert "Any dosing information is safe" in summary
@@ -78,10 +111,9 @@ def test_requesting_changes_sends_comments_tied_to_sections_back_to_the_writer(c
     writer = make_writer()
     article = make_in_review(writer)
     client.force_login(make_reviewer())
-    response = client.post(reverse("reviews:review", args=[article.pk]), approve_data(**{
-        "decision": "request_changes", "comments-0-section": "side_effects",
-        "comments-0-text": "Name the serious liver effects.",
-    }))
+    add_comment(client, article, "Name the serious liver effects.", section="side_effects")
+    response = client.post(reverse("reviews:review", args=[article.pk]),
+                           approve_data(article, decision="request_changes"))
     # Back to the desk: the draft is the writer's again and the reviewer may no longer open it.
     assert response.status_code == 302 and response.url == reverse("reviews:dashboard")
     assert Article.objects.get(pk=article.pk).status == "draft"
@@ -93,22 +125,26 @@ def test_requesting_changes_sends_comments_tied_to_sections_back_to_the_writer(c
     assert article.title in sent_back
 
 
-def test_the_writer_resolves_a_comment_with_a_reply_and_resubmits(client):
+def test_the_writer_answers_a_comment_the_reviewer_resolves_it_and_approves(client):
     writer = make_writer()
     article = make_in_review(writer)
     reviewer = make_reviewer()
     client.force_login(reviewer)
-    client.post(reverse("reviews:review", args=[article.pk]), approve_data(**{
-        "decision": "request_changes", "comments-0-section": "interactions", "comments-0-text": "Mention alcohol."}))
+    add_comment(client, article, "Mention alcohol.", section="interactions")
+    client.post(reverse("reviews:review", args=[article.pk]), approve_data(article, decision="request_changes"))
     comment = ReviewComment.objects.get(article=article)
     client.force_login(writer)
-    client.post(reverse("reviews:resolve_comment", args=[comment.pk]), {"reply": "Alcohol is in the first line."})
+    client.post(reverse("reviews:comment_answer", args=[comment.pk]), {"text": "Alcohol is in the first line."})
     client.post(reverse("reviews:submit", args=[article.pk]))
     comment.refresh_from_db()
-    assert comment.is_resolved and comment.reply == "Alcohol is in the first line."
+    assert comment.state == "answered" and [r.text for r in comment.replies.all()] == ["Alcohol is in the first line."]
     assert Article.objects.get(pk=article.pk).status == "in_review"
     client.force_login(reviewer)
-    assert client.post(reverse("reviews:review", args=[article.pk]), approve_data()).status_code == 302
+    refused = client.post(reverse("reviews:review", args=[article.pk]), approve_data(article)).content.decode()
+    assert "is not resolved (the writer answered it)" in refused
+    client.post(reverse("reviews:resolve_comment", args=[comment.pk]), {"text": ""})
+    assert client.post(reverse("reviews:review", args=[article.pk]), approve_data(article)).status_code == 302
+    assert Article.objects.get(pk=article.pk).status == "published"
 
 
 def test_a_refused_submission_names_every_missing_section(client):
@@ -163,4 +199,4 @@ def test_the_review_diff_names_the_article_type_as_readers_know_it(client):
     article = make_in_review(type_key="condition")
     client.force_login(make_reviewer())
     page = client.get(reverse("reviews:review", args=[article.pk])).content.decode()
-    assert "<ins>Condition</ins>" in page
+    assert '<ins data-change="1">Condition</ins>' in page

@@ -13,7 +13,7 @@ from articles.models import Article, ArticleSection, AuditEntry, Publication, Re
 from articles.permissions import REVIEWERS, WRITERS
 from articles.selectors import article_history
 from reviews.models import Review, ReviewComment, ReviewerProfile
-from reviews.services import comment_add, comment_resolve
+from reviews.services import comment_add, comment_answer, comment_resolve
 from reviews.workflow import (
     Action,
     article_approve,
@@ -23,7 +23,9 @@ from reviews.workflow import (
     article_withdraw,
     next_status,
 )
+from reviews.comments import NewComment
 from tests.factories import (
+    as_reviewed,
     ALL_YES,
     content_of,
     edit_article,
@@ -62,7 +64,7 @@ NOT_ALLOWED_PAIRS = [(state, action) for state, action in itertools.product(STAT
 
 def approve(article, reviewer=None, **overrides):
     values = {"checklist": dict(ALL_YES), "rating": 4, **overrides}
-    return article_approve(article=article, by=reviewer or make_reviewer(), **values)
+    return article_approve(**as_reviewed(article), by=reviewer or make_reviewer(), **values)
 
 
 def newest_revision(article):
@@ -144,8 +146,7 @@ def test_requesting_changes_writes_one_audit_row():
     revision = newest_revision(article)
     reviewer = make_reviewer()
 
-    rows = new_audit_rows(article, lambda: article_request_changes(
-        article=article, by=reviewer, comments=[("side_effects", "Give the rate of liver injury.")]))
+    rows = new_audit_rows(article, lambda: article_request_changes(**as_reviewed(article), by=reviewer, comments=[NewComment("side_effects", "Give the rate of liver injury.")]))
 
     assert [(r.actor, r.action, r.from_status, r.to_status, r.revision) for r in rows] == [
         (reviewer, "request_changes", "in_review", "draft", revision)]
@@ -322,7 +323,7 @@ def test_approval_is_refused_without_a_rating_from_1_to_5(rating):
 def test_approval_is_refused_while_a_comment_is_unresolved():
     article = make_in_review()
     reviewer = make_reviewer()
-    comment_add(article=article, by=reviewer, section="interactions", text="Mention grapefruit juice.")
+    comment_add(article=article, by=reviewer, comment=NewComment("interactions", "Mention grapefruit juice."))
 
     with pytest.raises(TransitionRefused) as refused:
         approve(article, reviewer)
@@ -334,9 +335,10 @@ def test_resolving_the_last_comment_lets_approval_through():
     writer = make_writer()
     article = make_in_review(writer)
     reviewer = make_reviewer()
-    comment = comment_add(article=article, by=reviewer, section="interactions", text="Mention grapefruit.")
+    comment = comment_add(article=article, by=reviewer, comment=NewComment("interactions", "Mention grapefruit."))
 
-    comment_resolve(comment=comment, by=writer, reply="Grapefruit is covered under foods.")
+    comment_answer(comment=comment, by=writer, reply="Grapefruit is covered under foods.")
+    comment_resolve(comment=comment, by=reviewer)
     approve(article, reviewer)
 
     assert reload(article).status == Article.Status.PUBLISHED
@@ -345,7 +347,7 @@ def test_resolving_the_last_comment_lets_approval_through():
 def test_approval_refusal_lists_every_reason_at_once():
     article = make_in_review()
     reviewer = make_reviewer()
-    comment_add(article=article, by=reviewer, section="general", text="One open question.")
+    comment_add(article=article, by=reviewer, comment=NewComment("general", "One open question."))
 
     with pytest.raises(TransitionRefused) as refused:
         approve(article, reviewer, checklist={**ALL_YES, "accuracy": False, "dosing_safe": False}, rating=None)
@@ -470,8 +472,8 @@ def test_a_publication_cannot_be_rewritten_with_a_queryset_update():
 def test_requesting_changes_sends_the_article_back_to_draft():
     article = make_in_review()
 
-    article_request_changes(article=article, by=make_reviewer(),
-                            comments=[("side_effects", "Give the rate of liver injury.")])
+    article_request_changes(**as_reviewed(article), by=make_reviewer(),
+                            comments=[NewComment("side_effects", "Give the rate of liver injury.")])
 
     assert reload(article).status == Article.Status.DRAFT
 
@@ -479,9 +481,9 @@ def test_requesting_changes_sends_the_article_back_to_draft():
 def test_requesting_changes_stores_each_comment_against_its_section():
     article = make_in_review()
 
-    article_request_changes(article=article, by=make_reviewer(), comments=[
-        ("side_effects", "Give the rate of liver injury."),
-        ("dosing_statement", "Cite the source of the dose."),
+    article_request_changes(**as_reviewed(article), by=make_reviewer(), comments=[
+        NewComment("side_effects", "Give the rate of liver injury."),
+        NewComment("dosing_statement", "Cite the source of the dose."),
     ])
 
     comments = ReviewComment.objects.filter(article=article).order_by("id")
@@ -491,12 +493,12 @@ def test_requesting_changes_stores_each_comment_against_its_section():
     ]
 
 
-@pytest.mark.parametrize("comments", [[], [("general", "   ")]], ids=["none", "blank"])
+@pytest.mark.parametrize("comments", [[], [NewComment("general", "   ")]], ids=["none", "blank"])
 def test_requesting_changes_without_a_comment_is_refused(comments):
     article = make_in_review()
 
     with pytest.raises(TransitionRefused):
-        article_request_changes(article=article, by=make_reviewer(), comments=comments)
+        article_request_changes(**as_reviewed(article), by=make_reviewer(), comments=comments)
 
     assert reload(article).status == Article.Status.IN_REVIEW
     assert not Review.objects.filter(article=article).exists()
@@ -506,7 +508,7 @@ def test_a_comment_on_a_part_the_article_does_not_have_is_refused():
     article = make_in_review()
 
     with pytest.raises(TransitionRefused):
-        article_request_changes(article=article, by=make_reviewer(), comments=[("horoscope", "Hm.")])
+        article_request_changes(**as_reviewed(article), by=make_reviewer(), comments=[NewComment("horoscope", "Hm.")])
 
     assert reload(article).status == Article.Status.IN_REVIEW
 
@@ -515,7 +517,7 @@ def test_a_writer_cannot_request_changes():
     article = make_in_review()
 
     with pytest.raises(NotAllowed):
-        article_request_changes(article=article, by=make_writer(), comments=[("general", "Looks off.")])
+        article_request_changes(**as_reviewed(article), by=make_writer(), comments=[NewComment("general", "Looks off.")])
 
 
 # --- Unpublishing ---

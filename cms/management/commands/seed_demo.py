@@ -12,6 +12,7 @@ from articles.models import Article, Topic
 from articles.permissions import EDITORS, REVIEWERS, WRITERS
 from articles.services import article_create, article_update
 from cms.demo_content import CAFFEINE, INSOMNIA, MELATONIN, SLEEP_HYGIENE
+from reviews.comments import NewComment
 from reviews.models import CHECKLIST_KEYS, ReviewerProfile
 from reviews.workflow import article_approve, article_request_changes, article_submit
 
@@ -83,8 +84,9 @@ class Command(BaseCommand):
         lines = []
         article = self._create(MELATONIN, users["writer"])
         if article:
-            article_submit(article=article, by=users["writer"])
+            article = article_submit(article=article, by=users["writer"])
             article_approve(article=article, by=users["reviewer"], rating=4,
+                            reviewed_revision_id=article.submitted_revision_id, reviewed_hash=article.submitted_hash,
                             checklist={key: True for key in CHECKLIST_KEYS},
                             comment="Accurate and well sourced.")
             lines.append(f"  published   /articles/{article.slug}/")
@@ -106,10 +108,14 @@ class Command(BaseCommand):
                 "apnoea. Call emergency services if you have thoughts of harming yourself.</p>")
             article = article_update(article=article, by=users["writer"], expected_version=article.version,
                                      content=completed, comment="Filled the safety sections")
-            article_submit(article=article, by=users["writer"])
+            article = article_submit(article=article, by=users["writer"])
             article_request_changes(
                 article=article, by=users["pharmacist"],
-                comments=[("evidence_summary", "Please cite the review you are summarising here.")],
+                reviewed_revision_id=article.submitted_revision_id, reviewed_hash=article.submitted_hash,
+                comments=[NewComment("evidence_summary", "Please cite the review you are summarising here.",
+                                     quote="Studies of sleep hygiene advice alone show small effects",
+                                     prefix="but on their own they rarely cure long-term insomnia.",
+                                     suffix=", so it works best as part of CBT-I.")],
                 summary="Nearly there: one citation missing.",
             )
             lines.append(f"  sent back   {article.title} (1 open comment)")
