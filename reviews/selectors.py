@@ -116,8 +116,9 @@ def review_baselines(article, user) -> dict[str, Baseline]:
             "approved", f"Since the last approval ({publication.reviewer_name}, "
                         f"{_day(publication.reviewed_at)})",
             publication.revision, publication.reviewed_at)
+    # A round on the very revision now submitted stays a baseline: "no changes since your round"
+    # is what the reviewer needs to know when the writer answered without editing.
     rounds = (Review.objects.filter(article=article, decision=Review.Decision.CHANGES_REQUESTED)
-              .exclude(revision_id=article.submitted_revision_id)
               .select_related("revision", "reviewer").order_by("-created_at", "-pk"))
     if publication is not None:
         rounds = rounds.filter(created_at__gt=publication.reviewed_at)

@@ -217,6 +217,11 @@
         note.textContent = body.message;
         fresh.append(note);
         if (fresh.dataset.quote && !fresh.classList.contains("comment-resolved")) highlight(fresh);
+        const count = document.querySelector("[data-open-count]");
+        if (count) {
+          const open = document.querySelectorAll("[data-comment-list] .comment-open").length;
+          count.textContent = open ? "(" + open + " to answer)" : "(all answered)";
+        }
       })
       .catch(function () { showError(form, "The server could not be reached; nothing was saved. Try again."); });
   });

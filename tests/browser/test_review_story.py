@@ -134,6 +134,7 @@ def test_image_link_anchored_comment_answer_and_approval_since_the_round(new_pag
     thread.get_by_label("Reply").fill(ANSWER)
     thread.get_by_role("button", name="Mark answered").click()
     expect(side.locator("article.comment").filter(has_text=COMMENT)).to_contain_text("Answered by")
+    expect(side.locator("[data-open-count]")).to_have_text("(all answered)")
     # Answering did not leave the page: the unsaved fix is still in the editor.
     assert FIX in writer_page.evaluate("tinymce.get('id_body').getContent()")
     shots.take(writer_page, "writer answered in the editor")

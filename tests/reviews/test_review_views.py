@@ -200,3 +200,23 @@ def test_the_review_diff_names_the_article_type_as_readers_know_it(client):
     client.force_login(make_reviewer())
     page = client.get(reverse("reviews:review", args=[article.pk])).content.decode()
     assert '<ins data-change="1">Condition</ins>' in page
+
+
+def test_a_resubmission_with_no_edit_shows_no_changes_since_the_round(client):
+    from reviews.comments import NewComment
+    from reviews.services import comment_answer
+    from reviews.workflow import article_request_changes
+    from tests.factories import as_reviewed
+
+    writer = make_writer()
+    article = make_in_review(writer)
+    reviewer = make_reviewer()
+    article_request_changes(**as_reviewed(article), by=reviewer, comments=[NewComment("general", "Is this current?")])
+    comment_answer(comment=ReviewComment.objects.get(article=article), by=writer, reply="Yes, checked this week.")
+    article_submit(article=Article.objects.get(pk=article.pk), by=writer)
+    client.force_login(reviewer)
+
+    page = client.get(reverse("reviews:review", args=[article.pk])).content.decode()
+
+    assert '<strong aria-current="true">Since your last round' in page
+    assert "<strong>0 changes</strong>" in page
