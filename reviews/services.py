@@ -61,36 +61,32 @@ def comment_reply(*, comment: ReviewComment, by, text: str) -> CommentReply:
     return CommentReply.objects.create(comment=comment, author=by, text=text)
 
 
-@transaction.atomic
-def comment_answer(*, comment: ReviewComment, by, reply: str = "") -> ReviewComment:
-    """The writer says the comment is dealt with, with an optional reply. A reviewer still
-    resolves it before approval."""
+def _mark(comment: ReviewComment, by, verb: str, reply: str) -> ReviewComment:
+    """Stamp the comment answered or resolved by this person, with their reply in the thread."""
     comment = _lock_comment(comment)
-    _refuse_unless(comment_refusal(by, comment.article, "answer"))
+    _refuse_unless(comment_refusal(by, comment.article, verb))
     if comment.is_resolved:
         raise ValidationError("This comment is already resolved.")
-    if comment.answered_at is not None:
+    if verb == "answer" and comment.answered_at is not None:
         raise ValidationError("This comment is already marked answered.")
     reply = _clean_reply(reply)
     if reply:
         CommentReply.objects.create(comment=comment, author=by, text=reply)
-    comment.answered_at = timezone.now()
-    comment.answered_by = by
-    comment.save(update_fields=["answered_at", "answered_by"])
+    prefix = {"answer": "answered", "resolve": "resolved"}[verb]
+    setattr(comment, f"{prefix}_at", timezone.now())
+    setattr(comment, f"{prefix}_by", by)
+    comment.save(update_fields=[f"{prefix}_at", f"{prefix}_by"])
     return comment
+
+
+@transaction.atomic
+def comment_answer(*, comment: ReviewComment, by, reply: str = "") -> ReviewComment:
+    """The writer says the comment is dealt with, with an optional reply. A reviewer still
+    resolves it before approval."""
+    return _mark(comment, by, "answer", reply)
 
 
 @transaction.atomic
 def comment_resolve(*, comment: ReviewComment, by, reply: str = "") -> ReviewComment:
     """A reviewer closes the comment: the passage is fixed or the answer satisfies them."""
-    comment = _lock_comment(comment)
-    _refuse_unless(comment_refusal(by, comment.article, "resolve"))
-    if comment.is_resolved:
-        raise ValidationError("This comment is already resolved.")
-    reply = _clean_reply(reply)
-    if reply:
-        CommentReply.objects.create(comment=comment, author=by, text=reply)
-    comment.resolved_at = timezone.now()
-    comment.resolved_by = by
-    comment.save(update_fields=["resolved_at", "resolved_by"])
-    return comment
+    return _mark(comment, by, "resolve", reply)
