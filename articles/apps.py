@@ -20,7 +20,3 @@ class ArticlesConfig(AppConfig):
         )
         reversion.register(ArticleSection)
         reversion.register(Reference)
-
-        from .caching import connect_signals
-
-        connect_signals()

@@ -4,7 +4,6 @@ import json
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 
 from .sections import SECTION_CHOICES, SECTION_KEYS
 
@@ -64,9 +63,6 @@ class Topic(models.Model):
 
     def __str__(self):
         return self.name
-
-    def get_absolute_url(self):
-        return reverse("articles:topic", kwargs={"slug": self.slug})
 
 
 class Article(models.Model):
@@ -136,9 +132,6 @@ class Article(models.Model):
 
     def __str__(self):
         return self.title
-
-    def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"slug": self.slug})
 
     def sections_dict(self) -> dict[str, str]:
         return {section.key: section.content for section in self.sections.all()}
@@ -256,9 +249,6 @@ class Publication(ImmutableModel):
 
     def __str__(self):
         return f"{self.title} (reviewed {self.reviewed_at:%Y-%m-%d})"
-
-    def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"slug": self.slug})
 
 
 class AuditEntry(ImmutableModel):

@@ -1,11 +1,8 @@
-"""Reads for pages. Public reads touch only publications, never working copies."""
+"""Reads of article content for the desk and the lifecycle. The public pages read in public.selectors."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db import connection
-from django.db.models import F, Q
-from django.db.models.expressions import RawSQL
-from django.http import Http404
+from django.db.models import F
 
 from .models import Article, AuditEntry, Correction, Publication, RevisionMeta
 
@@ -13,14 +10,6 @@ from .models import Article, AuditEntry, Correction, Publication, RevisionMeta
 def live_publications():
     """Publications that are the live version of their article."""
     return Publication.objects.filter(pk=F("article__live_publication_id"))
-
-
-def live_publication_by_slug(slug: str) -> Publication:
-    """The live snapshot, or the same 404 for a draft, a withdrawn article or a slug never used."""
-    publication = live_publications().filter(slug=slug).first()
-    if publication is None:
-        raise Http404("No article found.")
-    return publication
 
 
 def article_history(article):
@@ -146,49 +135,5 @@ def _saved_by(rows: list[HistoryRow], moment) -> int | None:
     return None
 
 
-def visible_corrections(publication: Publication):
-    """The corrections log readers see beside this publication, newest first."""
-    return (Correction.objects.filter(article_id=publication.article_id, published_at__isnull=False)
-            .only("kind", "note", "published_at").order_by("-published_at", "-id"))
-
-
 def pending_medical_corrections(article):
     return Correction.objects.filter(article=article, kind=Correction.Kind.MEDICAL, published_at__isnull=True)
-
-
-# --- Public lists. Each is one query; the fields are the ones a publication card shows. ---
-
-CARD_FIELDS = ("slug", "title", "summary", "published_at", "reviewed_at", "reviewer_name",
-               "reviewer_credentials")
-
-
-def public_cards(queryset=None):
-    """Live publications with only what a card shows, newest first."""
-    return (queryset if queryset is not None else live_publications()).only(*CARD_FIELDS).order_by(
-        "-published_at", "-pk")
-
-
-def _json_list_holds(field: str, key: str, value) -> Q:
-    """Publications whose JSON list `field` holds an object with `key` equal to `value`.
-
-    PostgreSQL answers with jsonb containment (@>). SQLite has no containment operator for JSON,
-    so it walks the list with json_each; the value is a bound parameter either way.
-    """
-    assert key.isidentifier(), key  # keys come from code; values are bound parameters
-    if connection.vendor == "postgresql":
-        return Q(**{f"{field}__contains": [{key: value}]})
-    table = Publication._meta.db_table
-    column = Publication._meta.get_field(field).column
-    return Q(pk__in=RawSQL(
-        f'SELECT p.id FROM "{table}" p, json_each(p."{column}") item '
-        f"WHERE json_extract(item.value, '$.{key}') = %s", [value]))
-
-
-def live_publications_in_topic(slug: str):
-    """Live publications filed under the topic, by the topics frozen in each snapshot."""
-    return live_publications().filter(_json_list_holds("topics", "slug", slug))
-
-
-def live_publications_by_person(user_id: int):
-    """Live publications the person wrote (as the snapshot's byline says) or medically reviewed."""
-    return live_publications().filter(Q(reviewer_id=user_id) | _json_list_holds("authors", "id", user_id))

@@ -1,15 +1,10 @@
 from django.urls import path
 
-from .views import checks, corrections, editorial, images, public
+from .views import checks, corrections, editorial, images
 
 app_name = "articles"
 
 urlpatterns = [
-    path("", public.home, name="home"),
-    path("articles/<slug:slug>/", public.article_detail, name="detail"),
-    path("topics/<slug:slug>/", public.topic_detail, name="topic"),
-    path("search/", public.search, name="search"),
-    path("feed/", public.feed, name="feed"),
     path("editorial/articles/new/", editorial.article_new, name="new"),
     path("editorial/gate/", editorial.gate_check, name="gate"),
     path("editorial/images/upload/", images.image_upload, name="image_upload"),

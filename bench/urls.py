@@ -3,7 +3,7 @@ from django.urls import path
 from django.views.generic import DetailView
 
 from articles.selectors import live_publications
-from articles.views.public import article_context
+from public.views import article_context
 from cms.urls import urlpatterns as site_urlpatterns
 
 
@@ -11,7 +11,7 @@ class BaselineArticleView(DetailView):
     """The article as Django renders it with nothing of ours around it: the same query, template
     and context (so the same HTML), but no ETag, no Last-Modified, no 304 and no Cache-Control."""
 
-    template_name = "articles/article_detail.html"
+    template_name = "public/article_detail.html"
     context_object_name = "publication"
 
     def get_queryset(self):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -41,7 +42,16 @@ INSTALLED_APPS = [
     "cms",
     "articles",
     "reviews",
+    "public",
 ]
+
+# Where an article, a publication or a topic lives for readers. Set here, not in the models,
+# because the articles app names no other app: the public site owns its addresses.
+ABSOLUTE_URL_OVERRIDES = {
+    "articles.article": lambda article: reverse("public:detail", kwargs={"slug": article.slug}),
+    "articles.publication": lambda publication: reverse("public:detail", kwargs={"slug": publication.slug}),
+    "articles.topic": lambda topic: reverse("public:topic", kwargs={"slug": topic.slug}),
+}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

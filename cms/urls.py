@@ -4,21 +4,16 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from reviews import people
-
-from . import sitemaps, views
+from . import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    path("robots.txt", views.robots_txt, name="robots"),
-    path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
-    # A username may hold characters a slug may not (@ . +), hence str, not slug.
-    path("people/<str:slug>/", include(([path("", people.person_detail, name="detail")], "people"))),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("editorial/", include("reviews.urls")),
     path("", include("articles.urls")),
+    path("", include("public.urls")),
 ]
 
 # Uploaded images, in development only (static() adds nothing unless DEBUG is on). In production

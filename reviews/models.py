@@ -58,7 +58,7 @@ class ReviewerProfile(models.Model):
             base = slugify(self.display_name)[:90] or "reviewer"
             slug, n = base, 2
             # Two clinicians may share a name; their public pages may not share an address, nor take
-            # another person's username, which is the address of a writer's page (reviews.people).
+            # another person's username, which is the address of a writer's page (public.people).
             while (ReviewerProfile.objects.filter(slug=slug).exclude(pk=self.pk).exists()
                    or get_user_model().objects.filter(username=slug).exclude(pk=self.user_id).exists()):
                 slug, n = f"{base}-{n}", n + 1

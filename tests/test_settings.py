@@ -66,9 +66,9 @@ def test_the_redis_cache_shares_the_publish_stamp_between_processes():
             pytest.fail(f"CI=true and {reason}; .ci/run starts one.", pytrace=False)
         pytest.skip(reason)
     bump = ("from django.core.cache import cache; from django.utils import timezone; "
-            "from articles.caching import STAMP_KEY; stamp = timezone.now(); "
+            "from public.caching import STAMP_KEY; stamp = timezone.now(); "
             "cache.set(STAMP_KEY, stamp, timeout=60); print(stamp.isoformat())")
-    read = "from articles.caching import public_changed_at; print(public_changed_at().isoformat())"
+    read = "from public.caching import public_changed_at; print(public_changed_at().isoformat())"
 
     written = run_manage("shell", "-c", bump, REDIS_URL=REDIS_URL)
     seen = run_manage("shell", "-c", read, REDIS_URL=REDIS_URL)

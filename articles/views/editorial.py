@@ -264,7 +264,7 @@ def article_preview(request, pk):
     will go live; otherwise the working copy. Never cached, never indexed."""
     article = article_for_view(request.user, pk)
     publication, note = _preview_of(article)
-    response = render(request, "articles/article_detail.html",
+    response = render(request, "public/article_detail.html",
                       {"publication": publication, "preview": True, "preview_note": note})
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.http import HttpResponse
 from django.utils.http import http_date
 
-from articles.caching import STAMP_KEY, public_changed_at
+from public.caching import STAMP_KEY, public_changed_at
 from articles.models import Article
 from reviews.workflow import article_approve, article_go_live, article_submit, article_unpublish
 from tests.factories import (
@@ -231,7 +231,7 @@ def test_a_public_page_is_rendered_once_and_then_served_from_the_cache(client, s
     first = client.get(site["article"])
     second = client.get(site["article"])
 
-    assert [t.name for t in first.templates][:1] == ["articles/article_detail.html"]
+    assert [t.name for t in first.templates][:1] == ["public/article_detail.html"]
     assert second.templates == []
     assert second.content == first.content
     assert second["ETag"] == first["ETag"] and second["Content-Type"] == first["Content-Type"]
@@ -243,7 +243,7 @@ def test_a_new_version_of_a_page_is_rendered_afresh(client, site):
     make_published(title="A newly published article", reviewer=another_reviewer())
     response = client.get("/")
 
-    assert [t.name for t in response.templates][:1] == ["articles/home.html"]
+    assert [t.name for t in response.templates][:1] == ["public/home.html"]
     assert "A newly published article" in response.content.decode()
 
 

@@ -3,7 +3,7 @@ topics, authors or articles: publications carry them in their snapshots."""
 import pytest
 from django.core.cache import cache
 
-from articles.caching import STAMP_KEY
+from public.caching import STAMP_KEY
 from articles.models import Article
 from articles.services import article_update
 from reviews.workflow import article_approve, article_submit

@@ -13,7 +13,7 @@ class LatestPublicationsFeed(Feed):
         self.publications = publications
 
     def link(self):
-        return reverse("articles:home")
+        return reverse("public:home")
 
     def items(self):
         return self.publications

@@ -1,4 +1,4 @@
-"""Public pages. They read publications only: nothing here touches a working copy.
+"""Public pages (people pages: public.people; sitemap: public.sitemaps). They read publications only: nothing here touches a working copy.
 
 Every page here answers through caching.public_response (ETag, Last-Modified, 304,
 Cache-Control: public) and runs a fixed number of queries, whatever the number of references,
@@ -7,16 +7,17 @@ sections or topics: a publication carries them in its snapshot.
 import datetime
 
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
-from ..caching import public_changed_at, public_response, versions
-from ..feeds import LatestPublicationsFeed
-from ..models import Publication, Topic
-from ..search import clean_query, search_publications
-from ..selectors import live_publication_by_slug, live_publications_in_topic, public_cards, visible_corrections
-from ..structured_data import article_dates, json_ld_script, medical_web_page
+from .caching import public_changed_at, public_response, versions
+from .feeds import LatestPublicationsFeed
+from articles.models import Publication, Topic
+from .search import clean_query, search_publications
+from .selectors import live_publication_by_slug, live_publications_in_topic, public_cards, visible_corrections
+from .structured_data import article_dates, json_ld_script, medical_web_page
 
 HOME_LATEST = 20
 PER_PAGE = 20
@@ -55,7 +56,7 @@ def article_detail(request, slug):
         etag_parts=("article", versions([publication]), publication.content_hash, review_overdue,
                     [(c.pk, c.published_at.isoformat()) for c in corrections]),
         changed=[publication.published_at, overdue_since, *(c.published_at for c in corrections)],
-        render=lambda: render(request, "articles/article_detail.html",
+        render=lambda: render(request, "public/article_detail.html",
                               article_context(request, publication, corrections)),
     )
 
@@ -67,7 +68,7 @@ def home(request):
         request,
         etag_parts=("home", versions(publications), [(t.slug, t.name) for t in topics]),
         changed=[public_changed_at()],
-        render=lambda: render(request, "articles/home.html", {"publications": publications, "topics": topics}),
+        render=lambda: render(request, "public/home.html", {"publications": publications, "topics": topics}),
     )
 
 
@@ -81,7 +82,7 @@ def topic_detail(request, slug):
         etag_parts=("topic", topic.slug, topic.name, topic.description, page.number, page.paginator.count,
                     versions(page)),
         changed=[public_changed_at()],
-        render=lambda: render(request, "articles/topic_detail.html", {"topic": topic, "page": page}),
+        render=lambda: render(request, "public/topic_detail.html", {"topic": topic, "page": page}),
     )
 
 
@@ -94,7 +95,7 @@ def search(request):
         etag_parts=("search", query, page.number if page else 0, page.paginator.count if page else 0,
                     versions(results)),
         changed=[public_changed_at()],
-        render=lambda: render(request, "articles/search.html", {"query": query, "page": page}),
+        render=lambda: render(request, "public/search.html", {"query": query, "page": page}),
     )
 
 
@@ -108,4 +109,20 @@ def feed(request):
         etag_parts=("feed", versions(publications)),
         changed=[public_changed_at()],
         render=lambda: LatestPublicationsFeed(publications)(request),
+    )
+
+
+def robots_txt(request):
+    """Crawlers may read the public site, not the desk or the back office; the sitemap lists it."""
+    lines = [
+        "User-agent: *",
+        f"Disallow: {reverse('reviews:dashboard')}",
+        f"Disallow: {reverse('admin:index')}",
+        f"Disallow: {reverse('login')}",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('public:sitemap'))}",
+    ]
+    return public_response(
+        request, etag_parts=("robots",), changed=[],
+        render=lambda: HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8"),
     )

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Publication
+from articles.models import Publication
 
 # As django.utils.html.json_script escapes: nothing in the data can close the <script> element.
 _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026",
@@ -28,7 +28,7 @@ def article_dates(publication: Publication) -> dict[str, datetime.date]:
 
 
 def person_path(slug: str) -> str:
-    return reverse("people:detail", kwargs={"slug": slug})
+    return reverse("public:person", kwargs={"slug": slug})
 
 
 def medical_web_page(publication: Publication, *, dates: dict, absolute, corrections=()) -> dict:

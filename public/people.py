@@ -15,8 +15,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from articles.caching import public_changed_at, public_response, versions
-from articles.selectors import CARD_FIELDS, live_publications_by_person
+from .caching import public_changed_at, public_response, versions
+from .selectors import CARD_FIELDS, live_publications_by_person
 
 
 def person_for_slug(slug: str):
@@ -45,7 +45,7 @@ def person_detail(request, slug):
         raise Http404("No such person.")
     canonical = person_slug(person)
     if slug != canonical:
-        return redirect("people:detail", slug=canonical)
+        return redirect("public:person", slug=canonical)
     profile = getattr(person, "reviewer_profile", None)
     written = [p for p in publications if any(a.get("id") == person.pk for a in p.authors)]
     reviewed = [p for p in publications if p.reviewer_id == person.pk]
@@ -57,5 +57,5 @@ def person_detail(request, slug):
                     (profile.slug, profile.credentials, profile.specialty, profile.bio) if profile else None,
                     versions(written), versions(reviewed)),
         changed=[public_changed_at(), *(p.published_at for p in publications)],
-        render=lambda: render(request, "reviews/person_detail.html", context),
+        render=lambda: render(request, "public/person_detail.html", context),
     )

@@ -28,12 +28,12 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
-from .models import Article, Topic
+from articles.models import Article, Topic
 
-STAMP_KEY = "articles:public-change"
-PAGE_KEY_PREFIX = "articles:page:"
+STAMP_KEY = "public:change"
+PAGE_KEY_PREFIX = "public:page:"
 # What the rendered pages depend on besides data: templates, styles and the code that builds them.
-_CODE_DIRS = ("articles", "reviews", "cms", "templates", "static")
+_CODE_DIRS = ("articles", "reviews", "public", "cms", "templates", "static")
 _CODE_SUFFIXES = {".py", ".html", ".css", ".js", ".txt", ".xml"}
 _COPIED_HEADERS = ("ETag", "Last-Modified", "Cache-Control")
 
@@ -91,9 +91,9 @@ def _topic_changed(sender, **kwargs):
 
 def connect_signals() -> None:
     """Called from ArticlesConfig.ready, so management commands (publish_scheduled) bump it too."""
-    post_save.connect(_article_saved, sender=Article, dispatch_uid="articles.caching.article")
-    post_save.connect(_topic_changed, sender=Topic, dispatch_uid="articles.caching.topic_saved")
-    post_delete.connect(_topic_changed, sender=Topic, dispatch_uid="articles.caching.topic_deleted")
+    post_save.connect(_article_saved, sender=Article, dispatch_uid="public.caching.article")
+    post_save.connect(_topic_changed, sender=Topic, dispatch_uid="public.caching.topic_saved")
+    post_delete.connect(_topic_changed, sender=Topic, dispatch_uid="public.caching.topic_deleted")
 
 
 def versions(publications) -> list[tuple]:

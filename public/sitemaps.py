@@ -7,10 +7,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 
-from articles.caching import public_changed_at, public_response
+from .caching import public_changed_at, public_response
 from articles.models import Topic
 from articles.selectors import live_publications
-from articles.structured_data import person_path
+from .structured_data import person_path
 
 
 class ListSitemap(Sitemap):
