@@ -253,7 +253,7 @@ def measure(words: int, runs: int, writer, reviewer, second_reviewer) -> dict:
     first, second = sorted(RevisionMeta.objects.filter(article=article).values_list("revision_id", flat=True))
     client = Client()
     client.force_login(writer)
-    url = reverse("articles:compare", args=[article.pk]) + f"?from={first}&to={second}"
+    url = reverse("desk:compare", args=[article.pk]) + f"?from={first}&to={second}"
     get(client, url, expect)
     result["compare"] = timed(lambda: get(client, url, expect), runs)
 
@@ -268,7 +268,7 @@ def measure(words: int, runs: int, writer, reviewer, second_reviewer) -> dict:
     article_submit(article=article, by=writer)
     client = Client()
     client.force_login(second_reviewer)
-    url = reverse("reviews:review", args=[article.pk])
+    url = reverse("desk:review", args=[article.pk])
     get(client, url, expect)
     result["review"] = timed(lambda: get(client, url, expect), runs)
     return result

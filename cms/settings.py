@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "cms",
     "articles",
     "reviews",
+    "desk",
     "public",
 ]
 
@@ -197,7 +198,7 @@ TINYMCE_DEFAULT_CONFIG = {
     "block_formats": "Paragraph=p; Heading=h2; Subheading=h3",
     "valid_elements": "p,br,h2,h3,h4,strong/b,em/i,ul,ol,li,a[href|title],blockquote,sub,sup,"
                       "figure[class],figcaption,img[src|alt]",
-    # Images: uploaded through the server (articles.views.images, which checks and cleans them),
+    # Images: uploaded through the server (desk.views.images, which checks and cleans them),
     # each with a description (alt text, required by the gate) and a caption. No sizes are typed:
     # the server makes the sizes readers get. A pasted or typed remote address is dropped on save.
     # a11y_advanced_options is left off: its "decorative image" (empty alt) is what the gate refuses.

@@ -11,8 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("editorial/", include("reviews.urls")),
-    path("", include("articles.urls")),
+    path("editorial/", include("desk.urls")),
     path("", include("public.urls")),
 ]
 

@@ -33,7 +33,7 @@ from articles.models import Article, Topic
 STAMP_KEY = "public:change"
 PAGE_KEY_PREFIX = "public:page:"
 # What the rendered pages depend on besides data: templates, styles and the code that builds them.
-_CODE_DIRS = ("articles", "reviews", "public", "cms", "templates", "static")
+_CODE_DIRS = ("articles", "reviews", "desk", "public", "cms", "templates", "static")
 _CODE_SUFFIXES = {".py", ".html", ".css", ".js", ".txt", ".xml"}
 _COPIED_HEADERS = ("ETag", "Last-Modified", "Cache-Control")
 

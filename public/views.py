@@ -116,7 +116,7 @@ def robots_txt(request):
     """Crawlers may read the public site, not the desk or the back office; the sitemap lists it."""
     lines = [
         "User-agent: *",
-        f"Disallow: {reverse('reviews:dashboard')}",
+        f"Disallow: {reverse('desk:dashboard')}",
         f"Disallow: {reverse('admin:index')}",
         f"Disallow: {reverse('login')}",
         "",

@@ -63,8 +63,8 @@ def notify(event: str, *, article_id: int, actor_id: int | None = None,
     context = {
         "article": article,
         "publication": publication or article.live_publication or article.scheduled_publication,
-        "desk_url": _site_url(reverse("reviews:article", args=[article.pk])),
-        "preferences_url": _site_url(reverse("reviews:notifications")),
+        "desk_url": _site_url(reverse("desk:article", args=[article.pk])),
+        "preferences_url": _site_url(reverse("desk:notifications")),
         "today": timezone.localdate(),
     }
     subject = " ".join(render_to_string(f"reviews/email/{event}_subject.txt", context).split())

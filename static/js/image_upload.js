@@ -1,6 +1,6 @@
 // TinyMCE's image uploads in the article editor (settings.TINYMCE_DEFAULT_CONFIG names this
 // function as images_upload_handler). The file goes to the server with the CSRF token; the server
-// checks, cleans and stores it (articles.views.images) and answers with a rendition's address.
+// checks, cleans and stores it (desk.views.images) and answers with a rendition's address.
 (function () {
   "use strict";
   window.cmsImageUploadHandler = function (blobInfo) {

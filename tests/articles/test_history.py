@@ -19,7 +19,7 @@ GO_LIVE = datetime.datetime(2031, 5, 9, 10, 0, tzinfo=datetime.timezone.utc)
 
 def history_page(client, article, person) -> str:
     client.force_login(person)
-    response = client.get(reverse("articles:history", args=[article.pk]))
+    response = client.get(reverse("desk:history", args=[article.pk]))
     assert response.status_code == 200
     return response.content.decode()
 
@@ -241,7 +241,7 @@ def test_the_history_page_costs_the_same_queries_however_long_the_history(client
     client.force_login(article.authors.first())
 
     with django_assert_max_num_queries(QUERY_LIMIT):
-        response = client.get(reverse("articles:history", args=[article.pk]))
+        response = client.get(reverse("desk:history", args=[article.pk]))
 
     assert response.status_code == 200
     assert response.content.decode().count('class="revision-events"') == count

@@ -64,12 +64,12 @@ def test_the_desk_shows_scheduled_items_and_offers_to_unschedule_them(client):
     article = make_in_review(writer, title="Goes out on Friday")
     schedule(article, make_reviewer(), START + datetime.timedelta(days=4))
     client.force_login(make_editor())
-    desk = client.get(reverse("reviews:dashboard")).content.decode()
+    desk = client.get(reverse("desk:dashboard")).content.decode()
     scheduled = desk.split("Scheduled to go live")[1].split("</section>")[0]
     assert "Goes out on Friday" in scheduled
-    page = client.get(reverse("reviews:article", args=[article.pk])).content.decode()
+    page = client.get(reverse("desk:article", args=[article.pk])).content.decode()
     assert "Unschedule" in page
-    client.post(reverse("reviews:unschedule", args=[article.pk]))
+    client.post(reverse("desk:unschedule", args=[article.pk]))
     assert reload(article).status == "draft"
 
 
@@ -80,7 +80,7 @@ def test_the_reviewer_schedules_from_the_review_page(client):
     data = {f"check_{key}": "on" for key in ALL_YES}
     data.update({"rating": "5", "decision": "approve", "go_live_at": "2027-03-05T08:00",
                  "reviewed_revision": article.submitted_revision_id, "reviewed_hash": article.submitted_hash})
-    response = client.post(reverse("reviews:review", args=[article.pk]), data)
+    response = client.post(reverse("desk:review", args=[article.pk]), data)
     assert response.status_code == 302
     article = reload(article)
     assert article.status == "scheduled"
@@ -103,7 +103,7 @@ def test_an_overdue_article_stays_live_with_a_notice_and_on_the_editors_list(cli
         assert page.status_code == 200
         assert "due for its medical review" in page.content.decode()
         client.force_login(make_editor())
-        desk = client.get(reverse("reviews:dashboard")).content.decode()
+        desk = client.get(reverse("desk:dashboard")).content.decode()
         overdue = desk.split("Medical review overdue")[1].split("</section>")[0]
         assert "Aging advice" in overdue
 
@@ -113,7 +113,7 @@ def test_articles_due_within_thirty_days_are_listed_separately(client):
     article = make_published(title="Due next month")
     with time_machine.travel(START + datetime.timedelta(days=350), tick=False):
         client.force_login(make_editor())
-        desk = client.get(reverse("reviews:dashboard")).content.decode()
+        desk = client.get(reverse("desk:dashboard")).content.decode()
         soon = desk.split("Medical review due within 30 days")[1].split("</section>")[0]
         overdue = desk.split("Medical review overdue")[1].split("</section>")[0]
         assert article.title in soon and article.title not in overdue
@@ -128,7 +128,7 @@ def test_a_re_review_renews_the_dates_with_a_new_snapshot(client):
         article_submit(article=reload(article), by=writer)
         reviewer = make_reviewer("second_opinion")
         client.force_login(reviewer)
-        review_page = client.get(reverse("reviews:review", args=[article.pk])).content.decode()
+        review_page = client.get(reverse("desk:review", args=[article.pk])).content.decode()
         assert "Side effects <span class=\"unchanged\">(unchanged)</span>" in review_page
         article_approve(**as_reviewed(reload(article)), by=reviewer, checklist=dict(ALL_YES), rating=4)
     renewed = reload(article).live_publication

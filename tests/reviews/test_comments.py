@@ -224,7 +224,7 @@ def test_a_reviewer_adds_a_comment_from_the_review_page_and_the_page_script_gets
     article = make_in_review()
     client.force_login(make_reviewer())
 
-    response = client.post(reverse("reviews:comment_new", args=[article.pk]), {
+    response = client.post(reverse("desk:comment_new", args=[article.pk]), {
         "new-section": "side_effects", "new-text": "Give a rate.", "new-quote": "liver injury",
         "new-quote_prefix": "Rare but serious effects include ", "new-quote_suffix": " and severe"},
         headers={"X-Requested-With": "fetch"})
@@ -238,9 +238,9 @@ def test_a_reviewer_adds_a_comment_from_the_review_page_and_the_page_script_gets
 def test_a_comment_form_without_script_returns_to_the_page_it_came_from(client):
     article = make_in_review()
     client.force_login(make_reviewer())
-    review_url = reverse("reviews:review", args=[article.pk])
+    review_url = reverse("desk:review", args=[article.pk])
 
-    response = client.post(reverse("reviews:comment_new", args=[article.pk]),
+    response = client.post(reverse("desk:comment_new", args=[article.pk]),
                            {"new-section": "general", "new-text": "A question.", "next": review_url})
 
     comment = ReviewComment.objects.get(article=article)
@@ -251,17 +251,17 @@ def test_a_comment_form_never_redirects_off_site(client):
     article = make_in_review()
     client.force_login(make_reviewer())
 
-    response = client.post(reverse("reviews:comment_new", args=[article.pk]),
+    response = client.post(reverse("desk:comment_new", args=[article.pk]),
                            {"new-section": "general", "new-text": "A question.", "next": "https://evil.example/"})
 
-    assert response.url.startswith(reverse("reviews:article", args=[article.pk]))
+    assert response.url.startswith(reverse("desk:article", args=[article.pk]))
 
 
 def test_an_empty_comment_is_refused_with_a_message(client):
     article = make_in_review()
     client.force_login(make_reviewer())
 
-    response = client.post(reverse("reviews:comment_new", args=[article.pk]),
+    response = client.post(reverse("desk:comment_new", args=[article.pk]),
                            {"new-section": "general", "new-text": "  "}, headers={"X-Requested-With": "fetch"})
 
     assert response.status_code == 400 and "empty" in json.loads(response.content)["error"]
@@ -272,7 +272,7 @@ def test_a_writer_cannot_post_a_reviewer_comment(client):
     article = make_in_review(writer)
     client.force_login(writer)
 
-    response = client.post(reverse("reviews:comment_new", args=[article.pk]),
+    response = client.post(reverse("desk:comment_new", args=[article.pk]),
                            {"new-section": "general", "new-text": "Looks fine to me."})
 
     assert response.status_code == 403 and not ReviewComment.objects.exists()
@@ -285,7 +285,7 @@ def test_someone_who_cannot_see_the_article_gets_404_on_its_comments(client):
     comment = ReviewComment.objects.get(article=article)
     client.force_login(make_writer())
 
-    assert client.post(reverse("reviews:comment_reply", args=[comment.pk]), {"text": "Hi"}).status_code == 404
+    assert client.post(reverse("desk:comment_reply", args=[comment.pk]), {"text": "Hi"}).status_code == 404
 
 
 def test_the_writer_sees_each_comment_beside_its_section_in_the_editor_and_answers_it_there(client):
@@ -294,13 +294,13 @@ def test_the_writer_sees_each_comment_beside_its_section_in_the_editor_and_answe
     send_back(article, make_reviewer(), NewComment("side_effects", "Give a rate.", quote="liver injury"))
     client.force_login(writer)
 
-    page = client.get(reverse("articles:edit", args=[article.pk])).content.decode()
+    page = client.get(reverse("desk:edit", args=[article.pk])).content.decode()
 
     aside = page.split('class="editor-side"')[1]
     assert "Give a rate." in aside and "“liver injury”" in aside and "(1 to answer)" in aside
     assert 'data-section="side_effects"' in aside and "Mark answered" in aside
     comment = ReviewComment.objects.get(article=article)
-    response = client.post(reverse("reviews:comment_answer", args=[comment.pk]), {"text": "Added the rate."},
+    response = client.post(reverse("desk:comment_answer", args=[comment.pk]), {"text": "Added the rate."},
                            headers={"X-Requested-With": "fetch"})
     assert response.status_code == 200 and "Answered by" in json.loads(response.content)["html"]
 
@@ -312,6 +312,6 @@ def test_a_comment_whose_passage_was_rewritten_says_so(client):
     edit_article(article, writer, body=words(20))
     client.force_login(writer)
 
-    page = client.get(reverse("reviews:article", args=[article.pk])).content.decode()
+    page = client.get(reverse("desk:article", args=[article.pk])).content.decode()
 
     assert "This passage has changed since the comment was written." in page

@@ -43,7 +43,7 @@ def test_the_reviewer_sees_the_medical_correction_note_beside_the_diff(client):
     article = edit_article(article, writer, summary="Now with warfarin.")
     article_submit(article=article, by=writer)
     client.force_login(make_reviewer("second_reviewer"))
-    page = client.get(reverse("reviews:review", args=[article.pk])).content.decode()
+    page = client.get(reverse("desk:review", args=[article.pk])).content.decode()
     assert "Interactions with warfarin added." in page
 
 
@@ -65,9 +65,9 @@ def test_the_desk_records_a_correction_without_javascript(client):
     writer = make_writer()
     article = make_published(writer)
     client.force_login(writer)
-    page = client.get(reverse("reviews:article", args=[article.pk])).content.decode()
+    page = client.get(reverse("desk:article", args=[article.pk])).content.decode()
     assert "Record a correction for readers" in page
-    client.post(reverse("articles:correction_new", args=[article.pk]), {"kind": "minor", "note": "Typo in the title."})
+    client.post(reverse("desk:correction_new", args=[article.pk]), {"kind": "minor", "note": "Typo in the title."})
     assert Correction.objects.get().note == "Typo in the title."
 
 

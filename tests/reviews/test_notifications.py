@@ -92,15 +92,15 @@ def test_user_text_in_a_message_is_escaped(django_capture_on_commit_callbacks):
 def test_people_turn_categories_off_and_on_from_the_desk(client):
     reviewer = make_reviewer(email="doctor@example.org")
     client.force_login(reviewer)
-    page = client.get(reverse("reviews:notifications")).content.decode()
+    page = client.get(reverse("desk:notifications")).content.decode()
     assert "submitted for medical review" in page
     form = {key: "on" for key in ("changes_requested", "approved", "published", "review_due")}
-    client.post(reverse("reviews:notifications"), form)
+    client.post(reverse("desk:notifications"), form)
     assert set(reviewer.notification_opt_outs.values_list("category", flat=True)) == {"submitted"}
-    client.post(reverse("reviews:notifications"), {**form, "submitted": "on"})
+    client.post(reverse("desk:notifications"), {**form, "submitted": "on"})
     assert not reviewer.notification_opt_outs.exists()
 
 
 def test_the_notification_page_needs_a_login(client):
-    response = client.get(reverse("reviews:notifications"))
+    response = client.get(reverse("desk:notifications"))
     assert response.status_code == 302 and response.url.startswith("/accounts/login/")

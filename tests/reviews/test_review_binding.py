@@ -101,7 +101,7 @@ def test_the_review_page_names_the_revision_and_hash_it_shows(client):
     article = make_in_review()
     client.force_login(make_reviewer())
 
-    page = client.get(reverse("reviews:review", args=[article.pk])).content.decode()
+    page = client.get(reverse("desk:review", args=[article.pk])).content.decode()
 
     article = Article.objects.get(pk=article.pk)
     assert hidden(page, "reviewed_revision") == str(article.submitted_revision_id)
@@ -114,7 +114,7 @@ def test_a_stale_review_page_is_refused_and_shows_the_new_submission_keeping_the
     writer = make_writer()
     article = make_in_review(writer)
     client.force_login(make_reviewer())
-    url = reverse("reviews:review", args=[article.pk])
+    url = reverse("desk:review", args=[article.pk])
     opened = client.get(url).content.decode()
 
     resubmit_with_new_text(article, writer)
@@ -139,11 +139,11 @@ def test_a_stale_review_page_is_refused_and_shows_the_new_submission_keeping_the
 def test_a_direct_post_without_the_reviewed_submission_is_refused(client):
     article = make_in_review()
     client.force_login(make_reviewer())
-    page = client.get(reverse("reviews:review", args=[article.pk])).content.decode()
+    page = client.get(reverse("desk:review", args=[article.pk])).content.decode()
     data = review_post(page)
     del data["reviewed_revision"], data["reviewed_hash"]
 
-    response = client.post(reverse("reviews:review", args=[article.pk]), data)
+    response = client.post(reverse("desk:review", args=[article.pk]), data)
 
     assert response.status_code == 200
     assert "does not name the submitted version" in response.content.decode()
@@ -154,7 +154,7 @@ def test_request_changes_from_a_stale_page_is_refused(client):
     writer = make_writer()
     article = make_in_review(writer)
     client.force_login(make_reviewer())
-    url = reverse("reviews:review", args=[article.pk])
+    url = reverse("desk:review", args=[article.pk])
     opened = client.get(url).content.decode()
     resubmit_with_new_text(article, writer)
 
@@ -171,7 +171,7 @@ def test_a_decision_on_a_withdrawn_published_article_says_it_is_no_longer_in_rev
     article = make_published(writer)
     article_submit(article=Article.objects.get(pk=article.pk), by=writer)  # a re-review
     client.force_login(make_reviewer())
-    url = reverse("reviews:review", args=[article.pk])
+    url = reverse("desk:review", args=[article.pk])
     opened = client.get(url).content.decode()
     article_withdraw(article=Article.objects.get(pk=article.pk), by=writer)
 
@@ -186,7 +186,7 @@ def test_a_decision_on_a_withdrawn_draft_answers_404_to_a_reviewer(client):
     writer = make_writer()
     article = make_in_review(writer)
     client.force_login(make_reviewer())
-    url = reverse("reviews:review", args=[article.pk])
+    url = reverse("desk:review", args=[article.pk])
     opened = client.get(url).content.decode()
     article_withdraw(article=Article.objects.get(pk=article.pk), by=writer)
 

@@ -20,7 +20,7 @@ def make_reviewing_editor():
 def awaiting(client, person) -> list[str]:
     """The titles in the person's "Awaiting review" list, as the dashboard shows them."""
     client.force_login(person)
-    page = parse(client.get(reverse("reviews:dashboard")).content.decode())
+    page = parse(client.get(reverse("desk:dashboard")).content.decode())
     section = next(s for s in page.find_all("section", cls="desk-list")
                    if s.find("h2").text().startswith("Awaiting review"))
     return [link.text() for link in section.find_all("a") if "/editorial/articles/" in link.attrs.get("href", "")]
@@ -109,6 +109,6 @@ def test_the_review_queue_costs_the_same_queries_however_many_articles_wait(clie
     client.force_login(reviewer)
 
     with django_assert_max_num_queries(QUERY_LIMIT):
-        response = client.get(reverse("reviews:dashboard"))
+        response = client.get(reverse("desk:dashboard"))
 
     assert response.status_code == 200

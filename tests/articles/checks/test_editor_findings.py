@@ -19,7 +19,7 @@ def test_the_editor_lists_each_finding_under_its_field(client):
         **{key: f"<p>{text}</p>" for key, text in SECTION_TEXT.items()},
         "alternatives": f"<p>{SECTION_TEXT['alternatives']} Studies show it beats every other option.</p>"})
     client.force_login(writer)
-    page = client.get(reverse("articles:edit", args=[article.pk])).content.decode()
+    page = client.get(reverse("desk:edit", args=[article.pk])).content.decode()
     body = findings_under(page, "body")
     assert "A dose or dosing frequency needs a source" in body and FLAGGED in body
     alternatives = page.split('data-section="alternatives"')[1].split('data-section="')[0]
@@ -33,7 +33,7 @@ def test_a_refused_save_shows_the_findings_of_the_text_just_typed(client):
     writer = make_writer()
     article = make_draft(writer)
     client.force_login(writer)
-    page = client.post(reverse("articles:edit", args=[article.pk]), editor_post(
+    page = client.post(reverse("desk:edit", args=[article.pk]), editor_post(
         article, title="", body=f"<p>{FLAGGED}</p>")).content.decode()
     assert "This field is required." in page  # refused: the title is missing
     assert FLAGGED in findings_under(page, "body")
@@ -43,10 +43,10 @@ def test_saving_refreshes_the_findings_shown_at_the_field(client):
     writer = make_writer()
     article = make_draft(writer, body=f"<p>{FLAGGED}</p>")
     client.force_login(writer)
-    response = client.post(reverse("articles:edit", args=[article.pk]), editor_post(
+    response = client.post(reverse("desk:edit", args=[article.pk]), editor_post(
         article, body="<p>Valerian is a plant whose root is sold as a sleep aid.</p>"))
     assert response.status_code == 302
-    page = client.get(reverse("articles:edit", args=[article.pk])).content.decode()
+    page = client.get(reverse("desk:edit", args=[article.pk])).content.decode()
     assert 'data-findings-for="body" hidden' in page
     assert FLAGGED not in page.split('id="field-body"')[1].split("Safety sections")[0].split("</textarea>")[1]
 
@@ -57,14 +57,14 @@ def test_the_editor_shows_a_recorded_reason_with_its_finding(client):
     finding_waive(article=article, by=writer, code="DOSE_UNSOURCED", field="body", excerpt=FLAGGED,
                   reason="The label's own dose, cited in the dosing section.")
     client.force_login(writer)
-    page = client.get(reverse("articles:edit", args=[article.pk])).content.decode()
+    page = client.get(reverse("desk:edit", args=[article.pk])).content.decode()
     assert "Reason recorded: The label&#x27;s own dose, cited in the dosing section." in findings_under(page, "body")
 
 
 def test_the_live_check_returns_each_finding_with_its_field(client):
     client.force_login(make_writer())
     data = editor_post(body=f"<p>{FLAGGED}</p>", summary="Buy our valerian drops today.")
-    findings = client.post(reverse("articles:gate"), data).json()["findings"]
+    findings = client.post(reverse("desk:gate"), data).json()["findings"]
     assert [(f["field"], f["code"], f["severity"]) for f in findings] == [
         ("summary", "COMMERCIAL_CTA", "error"), ("body", "DOSE_UNSOURCED", "error")]
     assert findings[1]["excerpt"] == FLAGGED and findings[1]["reason"] == ""
@@ -76,9 +76,9 @@ def test_the_live_check_on_an_article_brings_its_recorded_reasons(client):
     finding_waive(article=article, by=writer, code="DOSE_UNSOURCED", field="body", excerpt=FLAGGED,
                   reason="Quoted from the label.")
     client.force_login(writer)
-    url = reverse("articles:gate") + f"?article={article.pk}"
+    url = reverse("desk:gate") + f"?article={article.pk}"
     [finding] = client.post(url, editor_post(article, body=f"<p>{FLAGGED}</p>")).json()["findings"]
     assert finding["reason"] == "Quoted from the label."
-    assert client.post(reverse("articles:gate") + f"?article={article.pk}", editor_post(article)).status_code == 200
+    assert client.post(reverse("desk:gate") + f"?article={article.pk}", editor_post(article)).status_code == 200
     client.force_login(make_writer())
     assert client.post(url, editor_post(article)).status_code == 404

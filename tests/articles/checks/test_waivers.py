@@ -131,7 +131,7 @@ def test_reasons_are_never_edited():
 # --- Over HTTP: the workspace form (no JavaScript needed), submission, and the review page ---
 
 def workspace(client, article):
-    return client.get(reverse("reviews:article", args=[article.pk])).content.decode()
+    return client.get(reverse("desk:article", args=[article.pk])).content.decode()
 
 
 def test_the_workspace_lists_each_error_with_a_form_to_record_a_reason(client, article, writer):
@@ -140,7 +140,7 @@ def test_the_workspace_lists_each_error_with_a_form_to_record_a_reason(client, a
     checks = page.split('id="checks"')[1].split("</section>")[0]
     assert "1 error to fix, or to answer with a reason, before submission." in checks
     assert FLAGGED in checks
-    assert f'action="{reverse("articles:waive_finding", args=[article.pk])}"' in checks
+    assert f'action="{reverse("desk:waive_finding", args=[article.pk])}"' in checks
     assert 'name="csrfmiddlewaretoken"' in checks
     assert f'name="excerpt" value="{FLAGGED}"' in checks
     assert 'textarea id="reason-1" name="reason"' in checks
@@ -157,34 +157,34 @@ def test_a_missing_section_is_listed_as_writing_to_do_with_no_reason_box(client,
 
 def test_a_writer_records_a_reason_over_http_then_submits(client, article, writer):
     client.force_login(writer)
-    refused = client.post(reverse("reviews:submit", args=[article.pk]), follow=True).content.decode()
+    refused = client.post(reverse("desk:submit", args=[article.pk]), follow=True).content.decode()
     assert "The automated checks found errors that need a fix or a recorded reason" in refused
     assert Article.objects.get(pk=article.pk).status == "draft"
 
-    response = client.post(reverse("articles:waive_finding", args=[article.pk]), {
+    response = client.post(reverse("desk:waive_finding", args=[article.pk]), {
         "code": "DOSE_UNSOURCED", "field": "body", "excerpt": FLAGGED, "reason": REASON})
     assert response.status_code == 302
-    assert response.url == reverse("reviews:article", args=[article.pk]) + "#checks"
+    assert response.url == reverse("desk:article", args=[article.pk]) + "#checks"
     page = workspace(client, article)
     assert "Reason recorded." in page
     assert f"“{escape(REASON)}”" in page
     assert "waive_finding (draft → draft)" in page  # the workflow log
 
-    submitted = client.post(reverse("reviews:submit", args=[article.pk]), follow=True).content.decode()
+    submitted = client.post(reverse("desk:submit", args=[article.pk]), follow=True).content.decode()
     assert "Submitted for medical review." in submitted
     assert Article.objects.get(pk=article.pk).status == "in_review"
 
 
 def test_a_refused_reason_is_reported_and_nothing_is_recorded(client, article, writer):
     client.force_login(writer)
-    page = client.post(reverse("articles:waive_finding", args=[article.pk]), {
+    page = client.post(reverse("desk:waive_finding", args=[article.pk]), {
         "code": "DOSE_UNSOURCED", "field": "body", "excerpt": FLAGGED, "reason": ""}, follow=True).content.decode()
     assert "Say why this text should stay as it is." in page
     assert not FindingWaiver.objects.exists()
 
 
 def test_recording_a_reason_needs_login_edit_rights_and_a_post(client, article):
-    url = reverse("articles:waive_finding", args=[article.pk])
+    url = reverse("desk:waive_finding", args=[article.pk])
     data = {"code": "DOSE_UNSOURCED", "field": "body", "excerpt": FLAGGED, "reason": REASON}
     assert client.post(url, data).url.startswith(reverse("login"))
     client.force_login(make_writer())
@@ -200,7 +200,7 @@ def test_the_review_page_shows_the_findings_beside_the_diff_with_the_writers_rea
     waive(article, writer)
     article_submit(article=article, by=writer)
     client.force_login(make_reviewer())
-    page = client.get(reverse("reviews:review", args=[article.pk])).content.decode()
+    page = client.get(reverse("desk:review", args=[article.pk])).content.decode()
     assert page.index('class="review-diff"') < page.index('class="review-side"') < page.index('id="checks"')
     checks = page.split('id="checks"')[1].split("</section>")[0]
     assert "No error needs a reason before submission; 1 answered with a reason; 1 warning." in checks

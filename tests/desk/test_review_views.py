@@ -19,14 +19,14 @@ def approve_data(article, **overrides):
 
 
 def add_comment(client, article, text, section="general", quote="", **more):
-    return client.post(reverse("reviews:comment_new", args=[article.pk]), {
+    return client.post(reverse("desk:comment_new", args=[article.pk]), {
         "new-section": section, "new-text": text, "new-quote": quote, **more})
 
 
 def test_a_first_review_shows_the_whole_article(client):
     article = make_in_review(title="Kava and anxiety")
     client.force_login(make_reviewer())
-    page = client.get(reverse("reviews:review", args=[article.pk])).content.decode()
+    page = client.get(reverse("desk:review", args=[article.pk])).content.decode()
     assert '<strong aria-current="true">The whole article</strong>' in page
     title = page.split('id="diff-title"')[1].split("</section>")[0]
     assert '<ins data-change="1">Kava and anxiety</ins>' in title
@@ -38,7 +38,7 @@ def test_a_later_review_shows_only_what_changed_since_the_last_approval(client):
     edit_article(article, writer, title="A new title after approval")
     article_submit(article=Article.objects.get(pk=article.pk), by=writer)
     client.force_login(make_reviewer())
-    page = client.get(reverse("reviews:review", args=[article.pk])).content.decode()
+    page = client.get(reverse("desk:review", args=[article.pk])).content.decode()
     assert '<strong aria-current="true">Since the last approval' in page
     title = page.split('id="diff-title"')[1].split("</section>")[0]
     assert "<ins" in title and "<del" in title and "A new title after approval" in title
@@ -60,20 +60,20 @@ def test_after_a_round_of_changes_the_reviewer_sees_only_what_changed_since_it(c
     article_submit(article=Article.objects.get(pk=article.pk), by=writer)
     client.force_login(reviewer)
 
-    page = client.get(reverse("reviews:review", args=[article.pk])).content.decode()
+    page = client.get(reverse("desk:review", args=[article.pk])).content.decode()
 
     assert '<strong aria-current="true">Since your last round' in page
     title = page.split('id="diff-title"')[1].split("</section>")[0]
     assert "in adults</ins>" in title
     assert "Summary <span class=\"unchanged\">(unchanged)</span>" in page
-    whole = client.get(reverse("reviews:review", args=[article.pk]) + "?baseline=whole").content.decode()
+    whole = client.get(reverse("desk:review", args=[article.pk]) + "?baseline=whole").content.decode()
     assert "Summary <span class=\"unchanged\">(unchanged)</span>" not in whole
 
 
 def test_the_checklist_marks_the_mandatory_items(client):
     article = make_in_review()
     client.force_login(make_reviewer())
-    page = client.get(reverse("reviews:review", args=[article.pk])).content.decode()
+    page = client.get(reverse("desk:review", args=[article.pk])).content.decode()
     mandatory = [question for _, question, required in CHECKLIST if required]
     for question in mandatory:
         assert f"{question} (required for approval)" in page
@@ -84,7 +84,7 @@ def test_a_reviewer_approves_and_the_public_page_shows_them(client):
     article = make_in_review()
     reviewer = make_reviewer(first_name="Noor", last_name="Haddad", credentials="PharmD")
     client.force_login(reviewer)
-    response = client.post(reverse("reviews:review", args=[article.pk]), approve_data(article))
+    response = client.post(reverse("desk:review", args=[article.pk]), approve_data(article))
     assert response.status_code == 302
     client.logout()
     page = client.get(response.url).content.decode()
@@ -97,7 +97,7 @@ def test_a_refused_approval_shows_every_reason_and_keeps_the_answers(client):
     data = approve_data(article, rating="")
     del data["check_accuracy"], data["check_dosing_safe"]
     data["comment"] = "My note so far"
-    page = client.post(reverse("reviews:review", args=[article.pk]), data).content.decode()
+    page = client.post(reverse("desk:review", args=[article.pk]), data).content.decode()
     assert "Nothing was decided" in page
     summary = page.split('id="error-summary"')[1].split("</div>")[0]
     assert "The content is medically accurate." in summary
@@ -112,15 +112,15 @@ def test_requesting_changes_sends_comments_tied_to_sections_back_to_the_writer(c
     article = make_in_review(writer)
     client.force_login(make_reviewer())
     add_comment(client, article, "Name the serious liver effects.", section="side_effects")
-    response = client.post(reverse("reviews:review", args=[article.pk]),
+    response = client.post(reverse("desk:review", args=[article.pk]),
                            approve_data(article, decision="request_changes"))
     # Back to the desk: the draft is the writer's again and the reviewer may no longer open it.
-    assert response.status_code == 302 and response.url == reverse("reviews:dashboard")
+    assert response.status_code == 302 and response.url == reverse("desk:dashboard")
     assert Article.objects.get(pk=article.pk).status == "draft"
     client.force_login(writer)
-    page = client.get(reverse("reviews:article", args=[article.pk])).content.decode()
+    page = client.get(reverse("desk:article", args=[article.pk])).content.decode()
     assert "Side effects" in page and "Name the serious liver effects." in page
-    dashboard = client.get(reverse("reviews:dashboard")).content.decode()
+    dashboard = client.get(reverse("desk:dashboard")).content.decode()
     sent_back = dashboard.split("Sent back to me")[1].split("</section>")[0]
     assert article.title in sent_back
 
@@ -131,19 +131,19 @@ def test_the_writer_answers_a_comment_the_reviewer_resolves_it_and_approves(clie
     reviewer = make_reviewer()
     client.force_login(reviewer)
     add_comment(client, article, "Mention alcohol.", section="interactions")
-    client.post(reverse("reviews:review", args=[article.pk]), approve_data(article, decision="request_changes"))
+    client.post(reverse("desk:review", args=[article.pk]), approve_data(article, decision="request_changes"))
     comment = ReviewComment.objects.get(article=article)
     client.force_login(writer)
-    client.post(reverse("reviews:comment_answer", args=[comment.pk]), {"text": "Alcohol is in the first line."})
-    client.post(reverse("reviews:submit", args=[article.pk]))
+    client.post(reverse("desk:comment_answer", args=[comment.pk]), {"text": "Alcohol is in the first line."})
+    client.post(reverse("desk:submit", args=[article.pk]))
     comment.refresh_from_db()
     assert comment.state == "answered" and [r.text for r in comment.replies.all()] == ["Alcohol is in the first line."]
     assert Article.objects.get(pk=article.pk).status == "in_review"
     client.force_login(reviewer)
-    refused = client.post(reverse("reviews:review", args=[article.pk]), approve_data(article)).content.decode()
+    refused = client.post(reverse("desk:review", args=[article.pk]), approve_data(article)).content.decode()
     assert "is not resolved (the writer answered it)" in refused
-    client.post(reverse("reviews:resolve_comment", args=[comment.pk]), {"text": ""})
-    assert client.post(reverse("reviews:review", args=[article.pk]), approve_data(article)).status_code == 302
+    client.post(reverse("desk:resolve_comment", args=[comment.pk]), {"text": ""})
+    assert client.post(reverse("desk:review", args=[article.pk]), approve_data(article)).status_code == 302
     assert Article.objects.get(pk=article.pk).status == "published"
 
 
@@ -151,7 +151,7 @@ def test_a_refused_submission_names_every_missing_section(client):
     writer = make_writer()
     article = make_draft(writer, sections={})
     client.force_login(writer)
-    response = client.post(reverse("reviews:submit", args=[article.pk]), follow=True)
+    response = client.post(reverse("desk:submit", args=[article.pk]), follow=True)
     page = response.content.decode()
     for title in ("Side effects", "Interactions", "Who should avoid it", "When to seek help", "Legal status"):
         assert f"The required section &quot;{title}&quot; is empty." in page
@@ -168,7 +168,7 @@ def test_the_dashboard_uses_the_same_number_of_queries_for_few_and_many_articles
 
     def count():
         with CaptureQueriesContext(connection) as queries:
-            assert client.get(reverse("reviews:dashboard")).status_code == 200
+            assert client.get(reverse("desk:dashboard")).status_code == 200
         return len(queries)
 
     make_draft(writer)
@@ -182,7 +182,7 @@ def test_reviewers_see_articles_awaiting_review_oldest_first(client):
     older = make_in_review(title="Submitted first")
     newer = make_in_review(title="Submitted second")
     client.force_login(make_reviewer())
-    page = client.get(reverse("reviews:dashboard")).content.decode()
+    page = client.get(reverse("desk:dashboard")).content.decode()
     awaiting = page.split("Awaiting review")[1].split("</section>")[0]
     assert awaiting.index(older.title) < awaiting.index(newer.title)
 
@@ -191,14 +191,14 @@ def test_editors_filter_the_desk_by_state(client):
     make_draft(title="Still a draft")
     make_in_review(title="Being reviewed")
     client.force_login(make_editor())
-    page = client.get(reverse("reviews:dashboard") + "?status=in_review").content.decode()
+    page = client.get(reverse("desk:dashboard") + "?status=in_review").content.decode()
     assert "Being reviewed" in page and "Still a draft" not in page
 
 
 def test_the_review_diff_names_the_article_type_as_readers_know_it(client):
     article = make_in_review(type_key="condition")
     client.force_login(make_reviewer())
-    page = client.get(reverse("reviews:review", args=[article.pk])).content.decode()
+    page = client.get(reverse("desk:review", args=[article.pk])).content.decode()
     assert '<ins data-change="1">Condition</ins>' in page
 
 
@@ -216,7 +216,7 @@ def test_a_resubmission_with_no_edit_shows_no_changes_since_the_round(client):
     article_submit(article=Article.objects.get(pk=article.pk), by=writer)
     client.force_login(reviewer)
 
-    page = client.get(reverse("reviews:review", args=[article.pk])).content.decode()
+    page = client.get(reverse("desk:review", args=[article.pk])).content.decode()
 
     assert '<strong aria-current="true">Since your last round' in page
     assert "<strong>0 changes</strong>" in page

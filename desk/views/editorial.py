@@ -17,22 +17,25 @@ from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from ..checks.waivers import by_field, check_content
-from ..content import ArticleContent, normalise_lead_image
-from ..diff import diff_content
-from ..errors import InvalidTransition, NotAllowed, StaleEdit
-from ..forms import ArticleForm, LeadImageForm, ReferenceFormSet, reference_initial, section_field_name
-from ..gate import gate_failures
-from ..images import image_create
-from ..models import Article, ArticleType, Publication, RevisionMeta
-from ..permissions import article_for_view, can_create, can_edit
-from ..sections import SECTION_KEYS
-from ..selectors import revision_story
-from ..services import article_create, article_revert, article_update, snapshot_fields
+from articles.checks.waivers import by_field, check_content
+from articles.content import ArticleContent, normalise_lead_image
+from articles.diff import diff_content
+from articles.errors import InvalidTransition, NotAllowed, StaleEdit
+from ..forms.editor import ArticleForm, LeadImageForm, ReferenceFormSet, reference_initial, section_field_name
+from articles.gate import gate_failures
+from articles.images import image_create
+from articles.models import Article, ArticleType, Publication, RevisionMeta
+from articles.permissions import article_for_view, can_create, can_edit
+from articles.sections import SECTION_KEYS
+from articles.selectors import revision_story
+from articles.services import article_create, article_revert, article_update, snapshot_fields
+from reviews.permissions import comment_verbs
+
+from .review import threads
 
 
 def _workspace_url(article: Article) -> str:
-    return reverse("reviews:article", kwargs={"pk": article.pk})
+    return reverse("desk:article", kwargs={"pk": article.pk})
 
 
 def _apply_service_errors(form: ArticleForm, formset, exc: ValidationError) -> None:
@@ -112,7 +115,7 @@ def article_new(request):
         form = ArticleForm(initial={"article_type": "substance"})
         formset = ReferenceFormSet(prefix="refs")
         lead_form = LeadImageForm(prefix="lead")
-    return render(request, "articles/article_form.html", _editor_context(form, formset, lead_form=lead_form))
+    return render(request, "desk/article_form.html", _editor_context(form, formset, lead_form=lead_form))
 
 
 @never_cache
@@ -156,16 +159,12 @@ def article_edit(request, pk):
     context = _editor_context(form, formset, article, lead_form)
     context["stale"] = stale
     context.update(_review_comments(request.user, article))
-    return render(request, "articles/article_form.html", context)
+    return render(request, "desk/article_form.html", context)
 
 
 def _review_comments(user, article: Article) -> dict:
     """The reviewers' comments beside the text they are about, so the writer answers them where
-    they write. Read through the reviews app, which owns comments; the editor moves to the desk
-    app, which may depend on it, when the apps are split by domain."""
-    from reviews.permissions import comment_verbs
-    from reviews.views import threads
-
+    they write."""
     comments = threads(article, ArticleContent.of(article))
     return {"review_comments": comments, "comment_verbs": comment_verbs(user, article),
             "unanswered_comments": sum(1 for comment in comments if comment.is_open)}
@@ -178,7 +177,7 @@ def _stale_links(article: Article, exc: StaleEdit) -> dict:
     latest = metas.order_by("-revision_id").first()
     if theirs is None or latest is None:
         return {}
-    return {"compare_url": reverse("articles:compare", kwargs={"pk": article.pk})
+    return {"compare_url": reverse("desk:compare", kwargs={"pk": article.pk})
             + f"?from={theirs.revision_id}&to={latest.revision_id}"}
 
 
@@ -214,7 +213,7 @@ def article_history_view(request, pk):
     article = article_for_view(request.user, pk)
     # The same rule as the revert service: in review or scheduled, the working copy is read-only.
     read_only = article.status in (Article.Status.IN_REVIEW, Article.Status.SCHEDULED)
-    return render(request, "articles/article_history.html", {
+    return render(request, "desk/article_history.html", {
         "article": article, "history": revision_story(article),
         "can_revert": not read_only and can_edit(request.user, article),
     })
@@ -234,7 +233,7 @@ def article_compare(request, pk):
     article = article_for_view(request.user, pk)
     old_meta, old = _content_at(article, request.GET.get("from"))
     new_meta, new = _content_at(article, request.GET.get("to"))
-    return render(request, "articles/article_compare.html", {
+    return render(request, "desk/article_compare.html", {
         "article": article, "old_meta": old_meta, "new_meta": new_meta,
         "diffs": diff_content(old, new),
     })
@@ -250,7 +249,7 @@ def article_revert_view(request, pk, revision_id):
         raise PermissionDenied(str(exc)) from exc
     except (InvalidTransition, ValidationError) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-        return redirect("articles:history", pk=article.pk)
+        return redirect("desk:history", pk=article.pk)
     messages.success(request, f"Restored revision {revision_id} as a new draft (version {article.version}). "
                               "It is not published until it is reviewed again.")
     return redirect(_workspace_url(article))

@@ -4,10 +4,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.views.decorators.http import require_POST
 
-from ..errors import NotAllowed
-from ..figures import picture
-from ..images import check_uploads, image_create
-from ..permissions import article_for_view, can_create, can_edit
+from articles.errors import NotAllowed
+from articles.figures import picture
+from articles.images import check_uploads, image_create
+from articles.permissions import article_for_view, can_create, can_edit
 
 
 @login_required

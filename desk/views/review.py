@@ -24,13 +24,13 @@ from articles.models import Article
 from articles.selectors import pending_medical_corrections
 from articles.permissions import article_for_view, is_editor, is_reviewer, is_writer
 
-from . import selectors
-from .comments import passage_still_there
-from .forms import CommentForm, CommentReplyForm, DashboardFilterForm, ReviewForm, UnpublishForm
-from .models import ReviewComment
-from .permissions import available_actions, comment_verbs
-from .services import comment_add, comment_answer, comment_reply, comment_resolve
-from .workflow import (Action, article_approve, article_request_changes, article_submit, article_unpublish,
+from reviews import selectors
+from reviews.comments import passage_still_there
+from ..forms.review import CommentForm, CommentReplyForm, DashboardFilterForm, ReviewForm, UnpublishForm
+from reviews.models import ReviewComment
+from reviews.permissions import available_actions, comment_verbs
+from reviews.services import comment_add, comment_answer, comment_reply, comment_resolve
+from reviews.workflow import (Action, article_approve, article_request_changes, article_submit, article_unpublish,
                        article_unschedule, article_withdraw)
 
 PAGE_SIZE = 25
@@ -57,7 +57,7 @@ def dashboard(request):
         lists["All articles"] = selectors.editor_list(filters)
     pages = [(title, f"p{index}", _page(request, queryset, f"p{index}"))
              for index, (title, queryset) in enumerate(lists.items())]
-    return render(request, "reviews/dashboard.html", {
+    return render(request, "desk/dashboard.html", {
         "pages": pages, "filter_form": filter_form,
         "can_create": is_writer(user) or is_editor(user),
     })
@@ -72,7 +72,7 @@ def _article_for_action(request, pk, action: Action):
 
 
 def _workspace(article):
-    return redirect("reviews:article", pk=article.pk)
+    return redirect("desk:article", pk=article.pk)
 
 
 def _report_refusal(request, exc: Exception) -> None:
@@ -92,7 +92,7 @@ def article_workspace(request, pk):
     content = ArticleContent.of(article)
     comments = threads(article, content)
     findings = article_findings(article)
-    return render(request, "reviews/article_workspace.html", {
+    return render(request, "desk/article_workspace.html", {
         "article": article,
         "actions": {action.value for action in actions},
         "gate_failures": gate_failures(content, article.article_type),
@@ -164,7 +164,7 @@ def _back(request, article, comment=None):
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                            require_https=request.is_secure()):
-        target = reverse("reviews:article", kwargs={"pk": article.pk})
+        target = reverse("desk:article", kwargs={"pk": article.pk})
     return redirect(target.split("#")[0] + (f"#comment-{comment.pk}" if comment else ""))
 
 
@@ -263,7 +263,7 @@ def _decide(request, article, form) -> str | None:
         article.refresh_from_db()
         if article.status == Article.Status.SCHEDULED:
             messages.success(request, f"Approved. It goes live {go_live_at:%d %b %Y %H:%M}.")
-            return reverse("reviews:article", kwargs={"pk": article.pk})
+            return reverse("desk:article", kwargs={"pk": article.pk})
         messages.success(request, "Approved and published.")
         return article.get_absolute_url()
     if request.POST.get("decision") == "request_changes":
@@ -272,7 +272,7 @@ def _decide(request, article, form) -> str | None:
         messages.success(request, "Sent back to the writer with your comments.")
         # The draft is the writer's again; a reviewer who is not a contributor no longer sees it,
         # so the desk is where they go next.
-        return reverse("reviews:dashboard")
+        return reverse("desk:dashboard")
     raise InvalidTransition("Choose a decision: approve, or request changes.")
 
 
@@ -318,7 +318,7 @@ def review(request, pk):
     else:
         form = ReviewForm(initial={"reviewed_revision": article.submitted_revision_id,
                                    "reviewed_hash": article.submitted_hash})
-    return render(request, "reviews/review_form.html", _review_context(request, article, form, refusal))
+    return render(request, "desk/review_form.html", _review_context(request, article, form, refusal))
 
 
 def _review_context(request, article, form, refusal) -> dict:

@@ -7,9 +7,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from ..checks.services import finding_waive
-from ..errors import InvalidTransition, NotAllowed
-from ..permissions import article_for_view, can_edit
+from articles.checks.services import finding_waive
+from articles.errors import InvalidTransition, NotAllowed
+from articles.permissions import article_for_view, can_edit
 
 
 @login_required
@@ -31,4 +31,4 @@ def finding_waive_view(request, pk):
         messages.error(request, str(exc))
     else:
         messages.success(request, "Reason recorded. The reviewer will see it beside the finding.")
-    return redirect(reverse("reviews:article", kwargs={"pk": article.pk}) + "#checks")
+    return redirect(reverse("desk:article", kwargs={"pk": article.pk}) + "#checks")

@@ -2,7 +2,8 @@ from django import forms
 
 from articles.models import Article, ArticleType, Topic
 
-from .models import CHECKLIST, COMMENT_TARGETS
+from reviews.comments import NewComment
+from reviews.models import CHECKLIST, COMMENT_TARGETS, NOTIFICATION_CATEGORIES
 
 
 class ReviewForm(forms.Form):
@@ -50,8 +51,6 @@ class CommentForm(forms.Form):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Comment")
 
     def new_comment(self):
-        from .comments import NewComment
-
         data = self.cleaned_data
         return NewComment(section=data["section"], text=data.get("text", ""), quote=data.get("quote", ""),
                           prefix=data.get("quote_prefix", ""), suffix=data.get("quote_suffix", ""))
@@ -79,8 +78,6 @@ class NotificationPreferencesForm(forms.Form):
 
     def __init__(self, *args, opted_out: set[str] = frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
-        from .models import NOTIFICATION_CATEGORIES
-
         for key, label in NOTIFICATION_CATEGORIES:
             self.fields[key] = forms.BooleanField(required=False, label=label, initial=key not in opted_out)
 

@@ -5,9 +5,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from ..errors import NotAllowed
-from ..permissions import article_for_view
-from ..services import correction_add
+from articles.errors import NotAllowed
+from articles.permissions import article_for_view
+from articles.services import correction_add
 
 
 @login_required
@@ -28,4 +28,4 @@ def correction_new(request, pk):
         else:
             messages.success(request, "Medical correction noted. Readers see it when the corrected version "
                                       "has been reviewed and goes live.")
-    return redirect("reviews:article", pk=article.pk)
+    return redirect("desk:article", pk=article.pk)

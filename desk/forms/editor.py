@@ -2,12 +2,12 @@
 from django import forms
 from tinymce.widgets import TinyMCE
 
-from .content import REFERENCE_FIELDS, ArticleContent
-from .figures import editor_html, picture
-from .images import ACCEPTED, check_uploads, max_pixels, max_upload_bytes
-from .models import Article, ArticleType, Image, Topic
-from .sections import SECTIONS
-from .validators import validate_doi, validate_pmid
+from articles.content import REFERENCE_FIELDS, ArticleContent
+from articles.figures import editor_html, picture
+from articles.images import ACCEPTED, check_uploads, max_pixels, max_upload_bytes
+from articles.models import Article, ArticleType, Image, Topic
+from articles.sections import SECTIONS
+from articles.validators import validate_doi, validate_pmid
 
 
 def section_field_name(key: str) -> str:

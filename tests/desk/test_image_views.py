@@ -9,7 +9,7 @@ from articles.models import Article, Image
 from tests.articles.test_editorial_views import editor_post
 from tests.factories import image_bytes, make_draft, make_image, make_user, make_writer, upload
 
-UPLOAD_URL = reverse("articles:image_upload")
+UPLOAD_URL = reverse("desk:image_upload")
 
 
 def stored_files(media_root) -> list:
@@ -129,7 +129,7 @@ def lead_fields(**fields):
 def test_a_writer_sets_a_lead_image_with_alt_text_caption_and_credit_in_the_form(client):
     client.force_login(make_writer())
 
-    response = client.post(reverse("articles:new"), {
+    response = client.post(reverse("desk:new"), {
         **editor_post(),
         **lead_fields(file=upload(image_bytes("JPEG", (1000, 500)), "tablets.jpg"), alt="Tablets in a hand",
                       caption="Valerian tablets", credit="Photo: A. Smith, CC BY 4.0"),
@@ -148,11 +148,11 @@ def test_the_edit_form_shows_the_lead_image_and_keeps_it_when_saved_again(client
     article = make_draft(writer, lead_image={"image_id": image.pk, "alt": "Old words", "caption": "", "credit": ""})
     client.force_login(writer)
 
-    page = client.get(reverse("articles:edit", args=[article.pk])).content.decode()
+    page = client.get(reverse("desk:edit", args=[article.pk])).content.decode()
     assert 'enctype="multipart/form-data"' in page
     assert f'name="lead-image" value="{image.key}"' in page
     assert image.renditions.get(width=800, format="JPEG").file.url in page
-    response = client.post(reverse("articles:edit", args=[article.pk]),
+    response = client.post(reverse("desk:edit", args=[article.pk]),
                            {**editor_post(article), **lead_fields(image=image.key, alt="New words")})
 
     assert response.status_code == 302
@@ -166,7 +166,7 @@ def test_a_writer_removes_the_lead_image(client):
     article = make_draft(writer, lead_image={"image_id": image.pk, "alt": "Words", "caption": "", "credit": ""})
     client.force_login(writer)
 
-    client.post(reverse("articles:edit", args=[article.pk]),
+    client.post(reverse("desk:edit", args=[article.pk]),
                 {**editor_post(article), **lead_fields(image=image.key, alt="Words", remove="on")})
 
     article.refresh_from_db()
@@ -176,7 +176,7 @@ def test_a_writer_removes_the_lead_image(client):
 def test_a_refused_save_keeps_the_uploaded_lead_image_so_it_need_not_be_sent_again(client):
     client.force_login(make_writer())
 
-    response = client.post(reverse("articles:new"), {
+    response = client.post(reverse("desk:new"), {
         **editor_post(**{"refs-0-doi": "doi:not-a-doi"}),
         **lead_fields(file=upload(image_bytes("PNG", (300, 200)), "chart.png"), alt="A chart"),
     })
@@ -189,7 +189,7 @@ def test_a_refused_save_keeps_the_uploaded_lead_image_so_it_need_not_be_sent_aga
 def test_a_hostile_lead_image_is_refused_with_its_reason_and_everything_typed_is_kept(client, _media_in_tmp):
     client.force_login(make_writer())
 
-    response = client.post(reverse("articles:new"), {
+    response = client.post(reverse("desk:new"), {
         **editor_post(title="My unsaved title"),
         **lead_fields(file=upload(b'<svg onload="alert(1)"/>', "photo.jpg"), alt="A photo"),
     })
@@ -206,8 +206,8 @@ def test_two_files_posted_as_the_lead_image_are_each_checked_then_refused_as_mor
     both_good = [upload(image_bytes("PNG"), "a.png"), upload(image_bytes("PNG"), "b.png")]
     one_bad = [upload(image_bytes("PNG"), "a.png"), upload(b"", "empty.png")]
 
-    first = client.post(reverse("articles:new"), {**editor_post(), **lead_fields(file=both_good, alt="x")})
-    second = client.post(reverse("articles:new"), {**editor_post(), **lead_fields(file=one_bad, alt="x")})
+    first = client.post(reverse("desk:new"), {**editor_post(), **lead_fields(file=both_good, alt="x")})
+    second = client.post(reverse("desk:new"), {**editor_post(), **lead_fields(file=one_bad, alt="x")})
 
     assert "Choose one lead image; 2 files were sent." in first.content.decode()
     assert "&quot;empty.png&quot; is empty (0 bytes)." in second.content.decode()
@@ -219,7 +219,7 @@ def test_the_gate_panel_flags_a_lead_image_without_alt_text(client):
     image = make_image(writer)
     client.force_login(writer)
 
-    verdict = client.post(reverse("articles:gate"), {**editor_post(), **lead_fields(image=image.key, alt="")}).json()
+    verdict = client.post(reverse("desk:gate"), {**editor_post(), **lead_fields(image=image.key, alt="")}).json()
 
     assert [f["field"] for f in verdict["failures"]] == ["lead_image"]
 
@@ -243,7 +243,7 @@ def test_the_reviewer_sees_the_lead_image_and_body_images_in_the_diff(client):
                              lead_image=lead(image, alt="Tablets in a hand", credit="CC BY 4.0"))
     client.force_login(make_reviewer())
 
-    page = client.get(reverse("reviews:review", args=[article.pk])).content.decode()
+    page = client.get(reverse("desk:review", args=[article.pk])).content.decode()
 
     assert "Lead image" in page
     assert "Alt text: Tablets in a hand" in page and "Credit: CC BY 4.0" in page

@@ -104,13 +104,13 @@ def article_in(state, people) -> Article:
 
 def url_for(page, article):
     if page == "workspace":
-        return reverse("reviews:article", args=[article.pk])
+        return reverse("desk:article", args=[article.pk])
     if page == "review":
-        return reverse("reviews:review", args=[article.pk])
+        return reverse("desk:review", args=[article.pk])
     if page == "compare":
         revisions = [meta.revision_id for meta in article_history(article)]
-        return reverse("articles:compare", args=[article.pk]) + f"?from={revisions[-1]}&to={revisions[0]}"
-    return reverse(f"articles:{page}", args=[article.pk])
+        return reverse("desk:compare", args=[article.pk]) + f"?from={revisions[-1]}&to={revisions[0]}"
+    return reverse(f"desk:{page}", args=[article.pk])
 
 
 def answer(response):
@@ -139,7 +139,7 @@ def test_each_role_may_take_each_action_only_as_the_design_says(client, people, 
     log_in(client, people, role)
     data = {"reason": "Out of date"} if action == "unpublish" else {}
     before = AuditEntry.objects.filter(article=article).count()
-    response = client.post(reverse(f"reviews:{action}", args=[article.pk]), data)
+    response = client.post(reverse(f"desk:{action}", args=[article.pk]), data)
     expected = ACTIONS[action][state][role]
     changed = AuditEntry.objects.filter(article=article).count() > before
     if expected is True:
@@ -152,8 +152,8 @@ def test_each_role_may_take_each_action_only_as_the_design_says(client, people, 
 def test_a_missing_article_and_another_writers_draft_get_the_same_404(client, people):
     article = article_in("draft", people)
     client.force_login(people["writer_other"])
-    theirs = client.get(reverse("reviews:article", args=[article.pk]))
-    missing = client.get(reverse("reviews:article", args=[article.pk + 1000]))
+    theirs = client.get(reverse("desk:article", args=[article.pk]))
+    missing = client.get(reverse("desk:article", args=[article.pk + 1000]))
     assert theirs.status_code == missing.status_code == 404
     assert article.title not in theirs.content.decode()
 
@@ -162,7 +162,7 @@ def test_a_missing_article_and_another_writers_draft_get_the_same_404(client, pe
 def test_a_get_never_changes_state(client, people, name):
     article = article_in("in_review" if name == "withdraw" else "draft" if name == "submit" else "published", people)
     client.force_login(people["editor"])
-    response = client.get(reverse(f"reviews:{name}", args=[article.pk]))
+    response = client.get(reverse(f"desk:{name}", args=[article.pk]))
     assert response.status_code == 405
     assert Article.objects.get(pk=article.pk).status == article.status
 
@@ -171,7 +171,7 @@ def test_a_get_of_revert_changes_nothing(client, people):
     article = article_in("draft", people)
     client.force_login(people["writer_contributor"])
     oldest = list(article_history(article))[-1].revision_id
-    response = client.get(reverse("articles:revert", args=[article.pk, oldest]))
+    response = client.get(reverse("desk:revert", args=[article.pk, oldest]))
     assert response.status_code == 405
     assert Article.objects.get(pk=article.pk).version == article.version
 
@@ -182,7 +182,7 @@ def test_a_state_change_without_a_csrf_token_is_refused(people):
     article = article_in("draft", people)
     client = Client(enforce_csrf_checks=True)
     client.force_login(people["writer_contributor"])
-    response = client.post(reverse("reviews:submit", args=[article.pk]))
+    response = client.post(reverse("desk:submit", args=[article.pk]))
     assert response.status_code == 403
     assert Article.objects.get(pk=article.pk).status == "draft"
 
@@ -194,5 +194,5 @@ def test_an_author_who_is_also_a_reviewer_is_not_offered_the_review(client):
     author.groups.add(Group.objects.get(name="Writers"))
     article = make_in_review(author)
     client.force_login(author)
-    assert client.get(reverse("reviews:review", args=[article.pk])).status_code == 403
-    assert "Review this article" not in client.get(reverse("reviews:article", args=[article.pk])).content.decode()
+    assert client.get(reverse("desk:review", args=[article.pk])).status_code == 403
+    assert "Review this article" not in client.get(reverse("desk:article", args=[article.pk])).content.decode()

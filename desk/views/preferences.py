@@ -4,8 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import redirect, render
 
-from .forms import NotificationPreferencesForm
-from .models import NotificationOptOut
+from ..forms.review import NotificationPreferencesForm
+from reviews.models import NotificationOptOut
 
 
 @login_required
@@ -18,5 +18,5 @@ def notification_preferences(request):
             NotificationOptOut.objects.bulk_create(
                 NotificationOptOut(user=request.user, category=category) for category in form.opted_out())
         messages.success(request, "Notification settings saved.")
-        return redirect("reviews:notifications")
-    return render(request, "reviews/notification_preferences.html", {"form": form})
+        return redirect("desk:notifications")
+    return render(request, "desk/notification_preferences.html", {"form": form})
