@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article, Image
-from tests.articles.test_editorial_views import editor_post
+from tests.desk.test_editorial_views import editor_post
 from tests.factories import image_bytes, make_draft, make_image, make_user, make_writer, upload
 
 UPLOAD_URL = reverse("desk:image_upload")

@@ -3,7 +3,7 @@ the live check."""
 from django.urls import reverse
 
 from articles.checks.services import finding_waive
-from tests.articles.test_editorial_views import editor_post
+from tests.desk.test_editorial_views import editor_post
 from tests.factories import SECTION_TEXT, make_draft, make_writer
 
 FLAGGED = "Take two capsules with breakfast."
