@@ -1,7 +1,7 @@
 """Turn plain-text and HTML files into draft articles.
 
 Parsing (parse_text, parse_html) is pure, text in and ParsedArticle out, so every rule below is
-testable without a database. import_file is the only write, through services.article_create.
+testable without a database. import_file is the only write, through the `create` service it is given.
 
 Plain-text conventions, those of the files writers bring from elsewhere:
 - One line is one paragraph; blank lines are optional. A bullet is a line starting with "-", "*"
@@ -39,7 +39,7 @@ from .gate import gate_failures
 from .models import Article, ArticleType
 from .sanitize import check_limits
 from .sections import section_for_heading
-from .services import article_create
+from .services import article_new
 from .validators import validate_doi, validate_pmid
 
 MAX_HEADING_CHARS = 120
@@ -412,17 +412,18 @@ def parse_file(path) -> ParsedArticle:
     return parse_text(text)
 
 
-def import_file(path, *, author, article_type: ArticleType) -> tuple[Article, list[Failure]]:
+def import_file(path, *, author, article_type: ArticleType, create=article_new) -> tuple[Article, list[Failure]]:
     """Create one draft from one file, and what the gate still asks of it before submission.
 
     The file is parsed completely before anything is written, and the write is one transaction,
-    so a bad file leaves nothing behind. NotAllowed from article_create passes through: it is
-    about the author, not the file.
+    so a bad file leaves nothing behind. `create` writes the draft: the import_articles command
+    passes the lifecycle's article_create, which asks whether the author may; its NotAllowed
+    passes through, being about the author, not the file.
     """
     content = parse_file(path).content(article_type.key)
     try:
         with transaction.atomic():
-            article = article_create(by=author, content=content,
+            article = create(by=author, content=content,
                                      comment=f"Imported from {Path(path).name}")
     except ValidationError as exc:
         messages = ([f"{name}: {' '.join(texts)}" for name, texts in exc.message_dict.items()]

@@ -1,4 +1,4 @@
-"""Reads of article content for the desk and the lifecycle. The public pages read in public.selectors."""
+"""Reads of article content and its history. Public pages have reads of their own over publications."""
 import datetime
 from dataclasses import dataclass, field
 

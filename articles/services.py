@@ -13,12 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .audit import audit_record
 from .content import ArticleContent
-from .errors import InvalidTransition, NotAllowed, StaleEdit
 from .figures import lead_picture, pictures_for, render_images, unknown_image_keys
-from .models import Article, ArticleSection, ArticleType, Correction, Image, Publication, Reference, RevisionMeta
-from .permissions import can_create, can_edit
+from .models import Article, ArticleSection, ArticleType, Image, Publication, Reference, RevisionMeta
 from .sanitize import clean_html
 from .sections import SECTIONS, SECTIONS_BY_KEY
 from .validators import validate_doi, validate_pmid
@@ -171,11 +168,10 @@ def _record_revision(article: Article, by, comment: str) -> None:
 
 
 @transaction.atomic
-def article_create(*, by, content: ArticleContent, slug: str = "", topics=(), authors=(),
-                   comment: str = "Created") -> Article:
-    """A new draft. The gate is not checked here: drafts may be incomplete; submit checks it."""
-    if not can_create(by):
-        raise NotAllowed("Only writers and editors can create articles.")
+def article_new(*, by, content: ArticleContent, slug: str = "", topics=(), authors=(),
+                comment: str = "Created") -> Article:
+    """A new draft and its first revision. The gate is not checked: drafts may be incomplete.
+    Who may create one is the lifecycle's question, asked by the caller."""
     content = clean_content(content)
     article = Article(
         slug=slug or unique_slug(content.title),
@@ -190,25 +186,22 @@ def article_create(*, by, content: ArticleContent, slug: str = "", topics=(), au
     return article
 
 
-def _lock(article: Article) -> Article:
+def content_lock(article: Article) -> Article:
+    """The article's row, locked until the transaction ends, with its type."""
     return Article.objects.select_for_update().select_related("article_type").get(pk=article.pk)
 
 
-def _save_new_draft(*, article: Article, by, content: ArticleContent, comment: str,
-                    action: str, topics=None, authors=None) -> Article:
-    """Shared by edit and revert: a new draft revision; the live publication is left as it is."""
-    if article.status == Article.Status.IN_REVIEW:
-        raise InvalidTransition(
-            "This article is in medical review and is read-only, so the reviewer approves exactly "
-            "what was submitted. Withdraw it to make changes."
-        )
-    if article.status == Article.Status.SCHEDULED:
-        raise InvalidTransition(
-            "This article is approved and scheduled to go live, so it is read-only. Unschedule it "
-            "to make changes."
-        )
-    previous_status = article.status
-    article.status = Article.Status.DRAFT
+def content_save(*, article: Article, by, content: ArticleContent, comment: str, status: str,
+                 slug: str | None = None, topics=None, authors=None) -> Article:
+    """Save content as a new revision, the article then in `status`. The caller holds the row
+    lock (content_lock) and has decided, through the lifecycle, that the state may change."""
+    content = clean_content(content)
+    if slug is not None and slug != article.slug:
+        if article.publications.exists():
+            raise ValidationError({"slug": "The address of a published article cannot change; "
+                                           "readers and search engines link to it."})
+        article.slug = slug
+    article.status = status
     article.version += 1
     with reversion.create_revision(manage_manually=True):
         _write_content(article, content)
@@ -217,50 +210,17 @@ def _save_new_draft(*, article: Article, by, content: ArticleContent, comment: s
         if authors is not None:
             article.authors.set(authors)
         _record_revision(article, by, comment)
-    if previous_status != Article.Status.DRAFT:
-        audit_record(
-            article=article, actor=by, action=action, from_status=previous_status,
-            to_status=article.status, revision=latest_revision(article), comment=comment,
-        )
     return article
 
 
-@transaction.atomic
-def article_update(*, article: Article, by, expected_version: int, content: ArticleContent,
-                   slug: str | None = None, topics=None, authors=None,
-                   comment: str = "Edited") -> Article:
-    """Save an edit as a new draft revision. Refused if someone saved since `expected_version`."""
-    article = _lock(article)
-    if not can_edit(by, article):
-        raise NotAllowed("You cannot edit this article.")
-    if article.version != expected_version:
-        raise StaleEdit(expected_version, article.version)
-    content = clean_content(content)
-    if slug is not None and slug != article.slug:
-        if article.publications.exists():
-            raise ValidationError({"slug": "The address of a published article cannot change; "
-                                           "readers and search engines link to it."})
-        article.slug = slug
-    return _save_new_draft(article=article, by=by, content=content, comment=comment or "Edited",
-                           action="edit", topics=topics, authors=authors)
-
-
-@transaction.atomic
-def article_revert(*, article: Article, by, revision_id: int) -> Article:
-    """Restore an earlier revision's content as a new draft revision. It never publishes."""
-    article = _lock(article)
-    if not can_edit(by, article):
-        raise NotAllowed("You cannot revert this article.")
+def revision_content(article: Article, revision_id: int) -> tuple[RevisionMeta, ArticleContent]:
+    """The content an earlier revision of this article held, or a ValidationError naming it."""
     meta = RevisionMeta.objects.select_related("revision").filter(
         article=article, revision_id=revision_id
     ).first()
     if meta is None:
         raise ValidationError({"revision": f"Revision {revision_id} is not a revision of this article."})
-    content = clean_content(ArticleContent.from_revision(meta.revision, article))
-    return _save_new_draft(
-        article=article, by=by, content=content, action="revert",
-        comment=f"Reverted to revision {revision_id} (version {meta.version})",
-    )
+    return meta, ArticleContent.from_revision(meta.revision, article)
 
 
 def latest_revision(article: Article):
@@ -310,7 +270,7 @@ def snapshot_fields(article: Article, content: ArticleContent) -> dict:
 
 def publication_create(*, article: Article, revision, submission, content_hash: str, reviewer,
                        reviewer_name: str, reviewer_credentials: str, reviewed_at,
-                       published_at=None, reviewer_slug: str = "") -> Publication:
+                       published_at=None, reviewer_slug: str = "", sign_offs=()) -> Publication:
     """Freeze the approved revision as readers will see it. Called by the approval service only.
 
     The snapshot is built from the revision itself, not the working copy, so what readers see is
@@ -331,39 +291,11 @@ def publication_create(*, article: Article, revision, submission, content_hash: 
         reviewer_credentials=reviewer_credentials,
         reviewer_slug=reviewer_slug,
         reviewed_at=reviewed_at,
+        sign_offs=list(sign_offs) or [{"step": "Medical review", "name": reviewer_name,
+                                       "credentials": reviewer_credentials, "slug": reviewer_slug,
+                                       "signed_at": reviewed_at.isoformat()}],
         next_review_due=add_months(timezone.localdate(reviewed_at), interval),
         published_at=published_at or reviewed_at,
         first_published_at=first or published_at or reviewed_at,
         **snapshot_fields(article, content),
     )
-
-
-@transaction.atomic
-def correction_add(*, article: Article, by, kind: str, note: str) -> Correction:
-    """Record a correction note on a published article (see Correction for minor vs medical)."""
-    article = _lock(article)
-    if not can_edit(by, article):
-        raise NotAllowed("Only the article's writers and editors can record a correction.")
-    if article.live_publication_id is None and not article.publications.exists():
-        raise ValidationError({"kind": "Corrections are notes on a published article; this one was never published."})
-    if kind not in Correction.Kind.values:
-        raise ValidationError({"kind": "Choose a minor change or a medical change."})
-    note = " ".join(note.split())
-    if not note:
-        raise ValidationError({"note": "Say what was corrected, in words a reader understands."})
-    if len(note) > 1000:
-        raise ValidationError({"note": f"Keep the note under 1,000 characters (it has {len(note):,})."})
-    correction = Correction.objects.create(
-        article=article, kind=kind, note=note, created_by=by,
-        published_at=timezone.now() if kind == Correction.Kind.MINOR else None,
-    )
-    audit_record(article=article, actor=by, action=f"correction_{kind}", from_status=article.status,
-                 to_status=article.status, comment=note)
-    return correction
-
-
-def corrections_publish(*, article: Article, publication: Publication, when) -> int:
-    """Show the medical corrections waiting for this review, now that the reviewed version is live.
-    Called inside the approval or go-live transaction."""
-    return Correction.objects.filter(article=article, kind=Correction.Kind.MEDICAL,
-                                     published_at__isnull=True).update(publication=publication, published_at=when)

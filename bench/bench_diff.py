@@ -51,10 +51,10 @@ from articles.content import ArticleContent  # noqa: E402
 from articles.diff import diff_content  # noqa: E402
 from articles.figures import STORED_IMG_RE  # noqa: E402
 from articles.models import Article, RevisionMeta  # noqa: E402
-from articles.permissions import REVIEWERS, WRITERS  # noqa: E402
+from reviews.permissions import REVIEWERS, WRITERS  # noqa: E402
 from articles.sanitize import html_to_text  # noqa: E402
 from articles.sections import SECTION_KEYS  # noqa: E402
-from articles.services import article_create, article_update  # noqa: E402
+from reviews.editing import article_create, article_update  # noqa: E402
 from reviews.models import CHECKLIST_KEYS, ReviewerProfile  # noqa: E402
 from reviews.workflow import article_approve, article_submit  # noqa: E402
 

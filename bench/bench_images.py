@@ -49,7 +49,7 @@ from PIL import Image as PILImage  # noqa: E402
 
 from articles.images import image_create, open_checked, renditions_ensure  # noqa: E402
 from articles.models import Image  # noqa: E402
-from articles.permissions import WRITERS  # noqa: E402
+from reviews.permissions import WRITERS  # noqa: E402
 
 
 def make_photo(width: int, height: int) -> bytes:

@@ -135,9 +135,9 @@ def seed() -> None:
 
     from articles.content import ArticleContent
     from articles.models import Article, Topic
-    from articles.permissions import REVIEWERS, WRITERS
+    from reviews.permissions import REVIEWERS, WRITERS
     from articles.sections import SECTIONS
-    from articles.services import article_create
+    from reviews.editing import article_create
     from reviews.models import CHECKLIST_KEYS, ReviewerProfile
     from reviews.workflow import article_approve, article_submit
 

@@ -2,7 +2,7 @@
 /editorial/ (cms.urls)."""
 from django.urls import path
 
-from .views import checks, corrections, editorial, images, preferences, review
+from .views import checks, corrections, editorial, images, preferences, review, team
 
 app_name = "desk"
 
@@ -29,4 +29,13 @@ urlpatterns = [
     path("comments/<int:comment_id>/reply/", review.comment_reply_view, name="comment_reply"),
     path("comments/<int:comment_id>/answer/", review.comment_answer_view, name="comment_answer"),
     path("comments/<int:comment_id>/resolve/", review.resolve_comment, name="resolve_comment"),
+    path("team/", team.team, name="team"),
+    path("team/invite/", team.team_invite, name="team_invite"),
+    path("team/<int:pk>/", team.team_person, name="team_person"),
+    path("team/<int:pk>/roles/", team.team_roles, name="team_roles"),
+    path("team/<int:pk>/profile/", team.team_profile, name="team_profile"),
+    path("team/<int:pk>/access/", team.team_access, name="team_access"),
+    path("team/<int:pk>/password-link/", team.team_password_link, name="team_password_link"),
+    # The mailed link (an invitation, or a new password): Django's password-reset machinery.
+    path("team/welcome/<uidb64>/<token>/", team.WelcomeView.as_view(), name="team_welcome"),
 ]

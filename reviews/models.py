@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.text import slugify
 
@@ -66,8 +67,47 @@ class ReviewerProfile(models.Model):
         super().save(*args, **kwargs)
 
 
+class ReviewStep(models.Model):
+    """One sign-off an article of a type needs before it is published, in order: "Medical review",
+    then for medicines "Pharmacist review". Data an editor changes in the admin; each step is
+    signed by a member of its group, each by a different person, all on the same content hash."""
+
+    article_type = models.ForeignKey("articles.ArticleType", on_delete=models.CASCADE, related_name="review_steps")
+    position = models.PositiveSmallIntegerField(help_text="Order of the step: 1 is signed first.")
+    name = models.CharField(max_length=100, help_text='As shown on the desk and to readers, e.g. "Pharmacist review".')
+    group = models.ForeignKey("auth.Group", on_delete=models.PROTECT, related_name="+",
+                              help_text="Members of this group may sign the step.")
+    credentials_required = models.BooleanField(
+        default=True, help_text="The signer needs a reviewer profile with credentials (MD, PharmD...).")
+    checklist = models.JSONField(
+        default=list, blank=True,
+        help_text="Keys of the reviewer checklist this step answers; empty means the whole checklist.")
+
+    class Meta:
+        ordering = ["article_type", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article_type", "position"], name="one_review_step_per_position"),
+        ]
+
+    def __str__(self):
+        return f"{self.article_type}: {self.position}. {self.name}"
+
+    def clean(self):
+        unknown = [key for key in self.checklist or [] if key not in CHECKLIST_KEYS]
+        if not isinstance(self.checklist, list) or unknown:
+            raise ValidationError({"checklist": f"A list of checklist keys; unknown: {', '.join(map(str, unknown))}. "
+                                                f"Known: {', '.join(CHECKLIST_KEYS)}."})
+
+    def checklist_keys(self) -> tuple[str, ...]:
+        return tuple(key for key in CHECKLIST_KEYS if not self.checklist or key in self.checklist)
+
+    def mandatory_keys(self) -> tuple[str, ...]:
+        return tuple(key for key in MANDATORY_CHECKLIST_KEYS if key in self.checklist_keys())
+
+
 class Review(models.Model):
-    """One reviewer's decision on one exact revision."""
+    """One reviewer's decision on one exact revision: a sign-off of one review step, or changes
+    requested."""
 
     class Decision(models.TextChoices):
         APPROVED = "approved", "Approved"
@@ -83,6 +123,11 @@ class Review(models.Model):
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
     comment = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The step this decision was taken at, and the submission (its audit row) it belongs to: the
+    # sign-offs of one submission make up one review.
+    step = models.ForeignKey(ReviewStep, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    submission = models.ForeignKey("articles.AuditEntry", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
 
     class Meta:
         ordering = ["-created_at"]
@@ -184,6 +229,7 @@ NOTIFICATION_CATEGORIES = (
     ("changes_requested", "A reviewer asks for changes to my article"),
     ("approved", "My article is approved and scheduled to go live"),
     ("published", "My article is published"),
+    ("unpublished", "An editor unpublishes my article"),
     ("review_due", "A published article is due for its medical review (to editors and its last reviewer)"),
 )
 

@@ -1,5 +1,7 @@
 """Email notifications. Sent after the transition commits (see workflow._notify_after_commit),
-rendered from templates with autoescaping on, so every piece of user text in a message is escaped.
+rendered from templates with autoescaping on, so every piece of user text in a message is escaped;
+except "unpublished", whose templates turn it off: it quotes an editor's reason to the authors, and
+plain text has no markup to escape ("&amp;" would reach them as typed noise).
 """
 import logging
 
@@ -11,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Publication
-from articles.permissions import EDITORS, REVIEWERS, contributor_ids
+from reviews.permissions import EDITORS, REVIEWERS, contributor_ids
 
 from .models import NOTIFICATION_CATEGORIES, NotificationOptOut
 
@@ -29,7 +31,7 @@ def recipients_for(event: str, article: Article, *, publication: Publication | N
     if event == "submitted":
         # A reviewer who wrote or changed the article cannot review it; they are not asked to.
         return _people_in(REVIEWERS).exclude(pk__in=contributor_ids(article))
-    if event in ("changes_requested", "approved", "published"):
+    if event in ("changes_requested", "approved", "published", "unpublished"):
         return article.authors.filter(is_active=True)
     if event == "review_due":
         people = _people_in(EDITORS)
@@ -49,9 +51,10 @@ def _site_url(path: str) -> str:
 
 
 def notify(event: str, *, article_id: int, actor_id: int | None = None,
-           publication: Publication | None = None) -> int:
+           publication: Publication | None = None, reason: str = "") -> int:
     """Send one event's messages; returns how many went out. Mail failures are logged, not raised:
-    the transition they report on has already committed."""
+    the transition they report on has already committed. `reason` is the actor's own words, where
+    the event has them (why an article was unpublished)."""
     if event not in CATEGORY_KEYS:
         raise ValueError(f"Unknown notification event {event!r}")
     article = Article.objects.select_related("article_type", "live_publication", "scheduled_publication").get(
@@ -60,8 +63,11 @@ def notify(event: str, *, article_id: int, actor_id: int | None = None,
              if user.pk != actor_id]
     if not users:
         return 0
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id is not None else None
     context = {
         "article": article,
+        "actor_name": (actor.get_full_name() or actor.get_username()) if actor else "",
+        "reason": reason,
         "publication": publication or article.live_publication or article.scheduled_publication,
         "desk_url": _site_url(reverse("desk:article", args=[article.pk])),
         "preferences_url": _site_url(reverse("desk:notifications")),

@@ -1,18 +1,105 @@
-"""One answer to "may this person do that to this article": available_actions.
+"""One answer to "may this person do that": roles, contributors, and available_actions.
 
-Templates draw buttons from it, views check it, and the workflow services check it again.
+Templates draw buttons from available_actions, views check it, and the workflow services check it
+again (role_refusal), so nothing offers an action a service will refuse. Whether the state allows
+an action is read from the state table (reviews.states); whether the person may, from their roles.
+Roles are groups; a person may hold several.
 """
-from articles.models import Article
-from articles.permissions import can_edit, contributor_ids, is_editor, is_reviewer
+from django.contrib.contenttypes.models import ContentType
+from django.http import Http404
+from reversion.models import Version
 
-from .workflow import TRANSITIONS, Action
+from articles.models import Article
+
+from .states import TRANSITIONS, Action
+from .steps import progress, reviewer_group_names
+
+WRITERS = "Writers"
+REVIEWERS = "Medical reviewers"
+EDITORS = "Editors"
+
+
+def group_names(user) -> frozenset[str]:
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_cms_group_names", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._cms_group_names = cached
+    return cached
+
+
+def is_writer(user) -> bool:
+    return WRITERS in group_names(user)
+
+
+def is_reviewer(user) -> bool:
+    """A member of a group that signs a review step (the medical reviewers, the pharmacists...)."""
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_cms_is_reviewer", None)
+    if cached is None:
+        cached = bool(group_names(user) & reviewer_group_names())
+        user._cms_is_reviewer = cached
+    return cached
+
+
+def is_editor(user) -> bool:
+    # Superusers run the desk like editors; they gain no exemption from the review rules.
+    return user.is_authenticated and (user.is_superuser or EDITORS in group_names(user))
+
+
+def contributor_ids(article: Article) -> set[int]:
+    """Authors, and everyone who saved a revision of the article since its last approval."""
+    ids = set(article.authors.values_list("pk", flat=True))
+    since = article.publications.order_by("-revision_id").values_list("revision_id", flat=True).first()
+    versions = Version.objects.filter(
+        content_type=ContentType.objects.get_for_model(Article), object_id=str(article.pk)
+    )
+    if since is not None:
+        versions = versions.filter(revision_id__gt=since)
+    ids.update(uid for uid in versions.values_list("revision__user_id", flat=True) if uid is not None)
+    return ids
+
+
+def is_contributor(user, article: Article) -> bool:
+    return user.is_authenticated and user.pk in contributor_ids(article)
+
+
+def can_view_working_copy(user, article: Article) -> bool:
+    if not user.is_authenticated:
+        return False
+    if is_editor(user) or is_contributor(user, article):
+        return True
+    if is_reviewer(user):
+        return (article.status in (Article.Status.IN_REVIEW, Article.Status.SCHEDULED)
+                or article.live_publication_id is not None)
+    return False
+
+
+def _writer_side(user, article: Article, *, contributor: bool | None = None) -> bool:
+    """Edit, revert, submit and withdraw: editors, and writers who contribute to the article."""
+    if is_editor(user):
+        return True
+    if not is_writer(user):
+        return False
+    return is_contributor(user, article) if contributor is None else contributor
+
+
+def may_create(user) -> bool:
+    """Start a new article or upload an image for one: writers and editors."""
+    return is_editor(user) or is_writer(user)
+
+
+def article_for_view(user, pk: int) -> Article:
+    """The article, or the same 404 whether it is missing or simply not this person's to see."""
+    article = Article.objects.select_related("article_type").filter(pk=pk).first()
+    if article is None or not can_view_working_copy(user, article):
+        raise Http404("No article found.")
+    return article
 
 
 def _state_allows(article: Article, action: Action) -> bool:
-    if action in (Action.EDIT, Action.REVERT):
-        return article.status not in (Article.Status.IN_REVIEW, Article.Status.SCHEDULED)
-    if action == Action.COMMENT:
-        return article.status == Article.Status.IN_REVIEW
     if action == Action.UNPUBLISH and article.live_publication_id is None:
         return False
     return (article.status, action) in TRANSITIONS
@@ -25,9 +112,9 @@ def role_refusal(user, article: Article, action: Action, *, contributor: bool | 
     if contributor is None:
         contributor = user.pk in contributor_ids(article)
     editor = is_editor(user)
-    if action in (Action.EDIT, Action.REVERT, Action.SUBMIT, Action.WITHDRAW, Action.UNSCHEDULE):
-        # The same rule as articles.permissions.can_edit, which the article pages ask directly.
-        if can_edit(user, article, contributor=contributor):
+    if action in (Action.EDIT, Action.REVERT, Action.WAIVE_FINDING, Action.SUBMIT, Action.WITHDRAW,
+                  Action.UNSCHEDULE):
+        if _writer_side(user, article, contributor=contributor):
             return None
         return "Only the article's writers and editors can do this."
     if action in (Action.APPROVE, Action.SCHEDULE, Action.REQUEST_CHANGES, Action.COMMENT):
@@ -36,12 +123,34 @@ def role_refusal(user, article: Article, action: Action, *, contributor: bool | 
         if contributor:
             return ("You wrote or changed this article since its last approval, so another "
                     "reviewer must review it.")
+        if action in (Action.APPROVE, Action.SCHEDULE):
+            return _step_refusal(user, article)
         return None
     if action == Action.UNPUBLISH:
         return None if editor else "Only editors can unpublish an article."
     if action == Action.GO_LIVE:
         return "Scheduled articles go live by themselves (publish_scheduled)."
     return "Unknown action."
+
+
+def _step_refusal(user, article: Article) -> str | None:
+    """Who may sign the step the review is at: a member of its group who signed no other step of
+    this review."""
+    review = progress(article)
+    step = review.current
+    if step is None:
+        return None
+    if step.group.name not in group_names(user):
+        return f"The next step, {step.name}, is signed by a member of {step.group.name}."
+    if user.pk in review.signer_ids:
+        return (f"You signed an earlier step of this review; {step.name} needs a second person, "
+                "so one person never signs twice.")
+    return None
+
+
+def may(user, article: Article, action: Action) -> bool:
+    """One question of available_actions: may this person take this action on this article now."""
+    return action in available_actions(user, article)
 
 
 def available_actions(user, article: Article) -> frozenset[Action]:
@@ -68,7 +177,7 @@ def comment_refusal(user, article: Article, verb: str, *, contributor: bool | No
         return "Log in first."
     if contributor is None:
         contributor = user.pk in contributor_ids(article)
-    writer_side = can_edit(user, article, contributor=contributor)
+    writer_side = _writer_side(user, article, contributor=contributor)
     reviewer_side = role_refusal(user, article, Action.COMMENT, contributor=contributor) is None
     if verb == "answer":
         return None if writer_side else ("Only the article's writers and editors mark a comment answered; "

@@ -2,14 +2,16 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import dateformat, timezone
 
 from articles.content import ArticleContent
 from articles.models import Article, AuditEntry, Publication, RevisionMeta
 
-from .models import CommentReply, Review, ReviewComment
+from .models import CommentReply, Review, ReviewComment, ReviewStep
+from .permissions import group_names
+from .steps import Progress, steps_for
 
 
 def desk_articles():
@@ -29,20 +31,54 @@ def writer_lists(user) -> dict:
 
 
 def reviewer_lists(user) -> dict:
-    # Only what this person may review now: not their own articles, nor ones they saved a revision
-    # of since the last approval (articles.permissions.contributor_ids, asked here in the same
-    # query). RevisionMeta is written with every save, so it stands in for reversion's Versions.
+    """What this reviewer may review now, oldest submission first, and what they reviewed."""
+    # Not their own articles, nor ones they saved a revision of since the last approval
+    # (reviews.permissions.contributor_ids, asked here in the same query). RevisionMeta is written
+    # with every save, so it stands in for reversion's Versions.
     last_approved = Coalesce(Subquery(
         Publication.objects.filter(article=OuterRef("article")).order_by("-revision_id").values("revision_id")[:1]
     ), Value(0))
     saved_since_approval = Exists(RevisionMeta.objects.filter(
         article=OuterRef("pk"), revision__user=user, revision_id__gt=last_approved))
+    waiting = (desk_articles().filter(status=Article.Status.IN_REVIEW)
+               .exclude(authors=user).exclude(saved_since_approval).order_by("updated_at"))
     return {
-        "Awaiting review": (desk_articles().filter(status=Article.Status.IN_REVIEW)
-                            .exclude(authors=user).exclude(saved_since_approval).order_by("updated_at")),
+        "Awaiting review": [article for article in with_review_stage(waiting) if _may_take_part(user, article)],
         "Reviewed by me": (desk_articles().filter(reviews__reviewer=user).distinct()
                            .order_by("-updated_at")),
     }
+
+
+def _may_take_part(user, article) -> bool:
+    """The next step is signed by one of this person's groups, and they signed no earlier one."""
+    step = article.review_progress.current
+    return (step is not None and step.group.name in group_names(user)
+            and user.pk not in article.review_progress.signer_ids)
+
+
+def with_review_stage(articles) -> list:
+    """The articles, each with review_progress (reviews.steps.Progress) for the submission under
+    review: "2 of 3: awaiting Pharmacist review". Three queries for the whole list."""
+    articles = list(articles)
+    in_review = [article for article in articles
+                 if article.status == Article.Status.IN_REVIEW and not hasattr(article, "review_progress")]
+    if not in_review:
+        return articles
+    steps = {}
+    for step in ReviewStep.objects.filter(article_type__in={a.article_type_id for a in in_review}).select_related("group"):
+        steps.setdefault(step.article_type_id, []).append(step)
+    latest_submit = dict(AuditEntry.objects.filter(article__in=in_review, action="submit")
+                         .values("article_id").annotate(last=Max("id")).values_list("article_id", "last"))
+    signed = {}
+    for review in (Review.objects.filter(submission_id__in=latest_submit.values(), decision=Review.Decision.APPROVED)
+                   .order_by("created_at", "pk")):
+        signed.setdefault(review.submission_id, []).append(review)
+    for article in in_review:
+        type_steps = sorted(steps.get(article.article_type_id, []), key=lambda step: step.position)
+        if not type_steps:
+            type_steps = steps_for(article.article_type)
+        article.review_progress = Progress(steps=type_steps, signed=signed.get(latest_submit.get(article.pk), []))
+    return articles
 
 
 def editor_list(filters: dict):

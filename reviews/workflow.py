@@ -1,10 +1,8 @@
-"""The review workflow: the state graph in one table, its guards, and the transition services.
+"""The review workflow: its guards and the transition services over the state table (reviews.states).
 
 Each transition is one transaction that locks the article row, checks the state graph, who may
 act, and every guard, then writes one append-only audit row.
 """
-import enum
-
 from django.db import transaction
 from django.utils import timezone
 
@@ -12,59 +10,19 @@ from articles.audit import audit_record
 from articles.checks import field_label
 from articles.checks.waivers import unanswered_errors
 from articles.content import ArticleContent
-from articles.errors import Failure, GateFailed, InvalidTransition, NotAllowed, TransitionRefused
+from articles.errors import Failure, GateFailed, TransitionRefused
 from articles.gate import gate_failures
 from articles.models import Article
-from articles.services import corrections_publish, latest_revision, publication_create
+from articles.services import latest_revision, publication_create
 
 from .comments import NewComment
+from .editing import corrections_publish, refuse_unless_allowed
+from .states import Action, Status, next_status
+from .steps import progress
+
+# The audit action of one step's signature when more steps follow (the state does not change).
+SIGN_OFF = "sign_off"
 from .models import CHECKLIST, MANDATORY_CHECKLIST_KEYS, Review, ReviewComment, ReviewerProfile
-
-Status = Article.Status
-
-
-class Action(enum.StrEnum):
-    SUBMIT = "submit"
-    WITHDRAW = "withdraw"
-    REQUEST_CHANGES = "request_changes"
-    APPROVE = "approve"
-    # Approval with a go-live time still to come; GO_LIVE is publish_scheduled carrying it out.
-    SCHEDULE = "schedule"
-    GO_LIVE = "go_live"
-    UNSCHEDULE = "unschedule"
-    UNPUBLISH = "unpublish"
-    # Not transitions of the graph, but answered by available_actions alongside them.
-    EDIT = "edit"
-    REVERT = "revert"
-    COMMENT = "comment"
-
-
-TRANSITIONS: dict[tuple[str, Action], str] = {
-    (Status.DRAFT, Action.SUBMIT): Status.IN_REVIEW,
-    # Submitting an unchanged published article is a re-review: approval renews its dates.
-    (Status.PUBLISHED, Action.SUBMIT): Status.IN_REVIEW,
-    (Status.IN_REVIEW, Action.WITHDRAW): Status.DRAFT,
-    (Status.IN_REVIEW, Action.REQUEST_CHANGES): Status.DRAFT,
-    (Status.IN_REVIEW, Action.APPROVE): Status.PUBLISHED,
-    (Status.IN_REVIEW, Action.SCHEDULE): Status.SCHEDULED,
-    (Status.SCHEDULED, Action.GO_LIVE): Status.PUBLISHED,
-    (Status.SCHEDULED, Action.UNSCHEDULE): Status.DRAFT,
-    # Unpublishing withdraws the live publication; the working copy keeps its place in the graph,
-    # except that a working copy identical to the withdrawn publication becomes a draft again.
-    (Status.PUBLISHED, Action.UNPUBLISH): Status.DRAFT,
-    (Status.DRAFT, Action.UNPUBLISH): Status.DRAFT,
-    (Status.IN_REVIEW, Action.UNPUBLISH): Status.IN_REVIEW,
-    (Status.SCHEDULED, Action.UNPUBLISH): Status.SCHEDULED,
-}
-
-
-def next_status(current: str, action: Action) -> str:
-    """The state after `action`, or InvalidTransition. Pure: no database."""
-    try:
-        return TRANSITIONS[(current, action)]
-    except KeyError:
-        label = Status(current).label.lower() if current in Status.values else current
-        raise InvalidTransition(f'An article that is {label} cannot be sent to "{action.value}".') from None
 
 
 # --- Guards: each returns the failures it finds, so a refusal can list every reason at once. ---
@@ -97,12 +55,12 @@ def guard_reviewer_has_credentials(user) -> list[Failure]:
     return []
 
 
-def guard_checklist_complete(checklist: dict) -> list[Failure]:
+def guard_checklist_complete(checklist: dict, mandatory=MANDATORY_CHECKLIST_KEYS) -> list[Failure]:
     questions = {key: question for key, question, _ in CHECKLIST}
     return [
         Failure(f"checklist.{key}", f'Mandatory checklist item not answered yes: "{questions[key]}"',
                 "checklist_incomplete")
-        for key in MANDATORY_CHECKLIST_KEYS if checklist.get(key) is not True
+        for key in mandatory if checklist.get(key) is not True
     ]
 
 
@@ -165,14 +123,6 @@ def guard_content_unchanged_since_submission(article: Article) -> list[Failure]:
     return []
 
 
-def _refuse_unless_allowed(user, article: Article, action: Action) -> None:
-    from .permissions import role_refusal
-
-    reason = role_refusal(user, article, action)
-    if reason:
-        raise NotAllowed(reason)
-
-
 def _lock(article: Article) -> Article:
     return (Article.objects.select_for_update()
             .select_related("article_type").get(pk=article.pk))
@@ -184,7 +134,7 @@ def _lock(article: Article) -> Article:
 def article_submit(*, article: Article, by, comment: str = "") -> Article:
     article = _lock(article)
     to_status = next_status(article.status, Action.SUBMIT)
-    _refuse_unless_allowed(by, article, Action.SUBMIT)
+    refuse_unless_allowed(by, article, Action.SUBMIT)
     failures = guard_gate_passes(article)
     if failures:
         raise GateFailed(failures)
@@ -227,7 +177,7 @@ def _back_to_draft(article: Article, by, action: Action, comment: str) -> Articl
 def article_withdraw(*, article: Article, by, comment: str = "") -> Article:
     article = _lock(article)
     next_status(article.status, Action.WITHDRAW)
-    _refuse_unless_allowed(by, article, Action.WITHDRAW)
+    refuse_unless_allowed(by, article, Action.WITHDRAW)
     return _back_to_draft(article, by, Action.WITHDRAW, comment)
 
 
@@ -241,7 +191,7 @@ def article_request_changes(*, article: Article, by, reviewed_revision_id, revie
     """
     article = _lock(article)
     next_status(article.status, Action.REQUEST_CHANGES)
-    _refuse_unless_allowed(by, article, Action.REQUEST_CHANGES)
+    refuse_unless_allowed(by, article, Action.REQUEST_CHANGES)
     _refuse_unless_current(article, reviewed_revision_id, reviewed_hash)
     comments = [comment.cleaned() for comment in comments]
     comments = [comment for comment in comments if comment.text or comment.quote]
@@ -294,13 +244,15 @@ def article_approve(*, article: Article, by, reviewed_revision_id, reviewed_hash
     reviewed_at = timezone.now()
     action = Action.SCHEDULE if go_live_at is not None and go_live_at > reviewed_at else Action.APPROVE
     to_status = next_status(article.status, action)
-    _refuse_unless_allowed(by, article, Action.APPROVE)
+    refuse_unless_allowed(by, article, Action.APPROVE)
     _refuse_unless_current(article, reviewed_revision_id, reviewed_hash)
+    review_so_far = progress(article)
+    step = review_so_far.current
     failures = [
-        *guard_reviewer_has_credentials(by),
+        *(guard_reviewer_has_credentials(by) if step.credentials_required else []),
         *guard_content_unchanged_since_submission(article),
         *guard_gate_passes(article),
-        *guard_checklist_complete(checklist),
+        *guard_checklist_complete(checklist, step.mandatory_keys()),
         *guard_rating_given(rating),
         *guard_no_unresolved_comments(article),
     ]
@@ -309,15 +261,24 @@ def article_approve(*, article: Article, by, reviewed_revision_id, reviewed_hash
     review = Review.objects.create(
         article=article, revision=article.submitted_revision, content_hash=article.submitted_hash,
         reviewer=by, decision=Review.Decision.APPROVED, checklist=checklist, rating=rating,
-        comment=comment,
+        comment=comment, step=step if step.pk else None, submission=review_so_far.submission,
     )
-    profile = by.reviewer_profile
-    submission = article.audit_entries.filter(action=Action.SUBMIT).order_by("-id").first()
+    signed = [*review_so_far.signed, review]
+    if not review_so_far.is_last:
+        # One step of several: the signature is recorded; the article stays in review for the next.
+        audit_record(article=article, actor=by, action=SIGN_OFF, from_status=article.status,
+                     to_status=article.status, revision=article.submitted_revision,
+                     comment=f"{step.name} signed ({len(signed)} of {len(review_so_far.steps)}). {comment}".strip())
+        _notify_after_commit("submitted", article, actor=by)
+        return review
+    signer = _signer(by)
     publication = publication_create(
-        article=article, revision=article.submitted_revision, submission=submission,
+        article=article, revision=article.submitted_revision, submission=review_so_far.submission,
         content_hash=article.submitted_hash,
-        reviewer=by, reviewer_name=profile.display_name, reviewer_credentials=profile.credentials,
-        reviewer_slug=profile.slug,
+        reviewer=by, reviewer_name=signer["name"], reviewer_credentials=signer["credentials"],
+        reviewer_slug=signer["slug"], sign_offs=[
+            {**_signer(r.reviewer), "step": (r.step or step).name, "signed_at": r.created_at.isoformat()}
+            for r in signed],
         reviewed_at=reviewed_at, published_at=go_live_at if action == Action.SCHEDULE else reviewed_at,
     )
     from_status = article.status
@@ -374,7 +335,7 @@ def article_unschedule(*, article: Article, by, reason: str = "") -> Article:
     """Cancel a scheduled go-live. The approved snapshot never goes live; the article is a draft."""
     article = _lock(article)
     to_status = next_status(article.status, Action.UNSCHEDULE)
-    _refuse_unless_allowed(by, article, Action.UNSCHEDULE)
+    refuse_unless_allowed(by, article, Action.UNSCHEDULE)
     publication = article.scheduled_publication
     article.status = to_status
     article.scheduled_publication = None
@@ -382,6 +343,14 @@ def article_unschedule(*, article: Article, by, reason: str = "") -> Article:
     audit_record(article=article, actor=by, action=Action.UNSCHEDULE, from_status=Status.SCHEDULED,
                  to_status=to_status, revision=publication.revision, comment=reason)
     return article
+
+
+def _signer(user) -> dict:
+    """How a signature names its signer to readers: from the reviewer profile when there is one."""
+    profile = ReviewerProfile.objects.filter(user=user).first()
+    if profile is None:
+        return {"name": user.get_full_name() or user.get_username(), "credentials": "", "slug": ""}
+    return {"name": profile.display_name, "credentials": profile.credentials, "slug": profile.slug}
 
 
 def _notify_after_commit(event: str, article: Article, *, actor) -> None:
@@ -396,7 +365,7 @@ def article_unpublish(*, article: Article, by, reason: str) -> Article:
     """Take the live publication down. The working copy and every revision are kept."""
     article = _lock(article)
     to_status = next_status(article.status, Action.UNPUBLISH)
-    _refuse_unless_allowed(by, article, Action.UNPUBLISH)
+    refuse_unless_allowed(by, article, Action.UNPUBLISH)
     failures = guard_has_live_publication(article)
     if not reason.strip():
         failures.append(Failure("reason", "Say why the article is being unpublished.", "reason_missing"))

@@ -5,8 +5,8 @@ from django.contrib.auth.models import Group, User
 
 from articles.content import ArticleContent
 from articles.models import Article
-from articles.permissions import EDITORS, REVIEWERS, WRITERS
-from articles.services import article_create
+from reviews.permissions import EDITORS, REVIEWERS, WRITERS
+from reviews.editing import article_create
 from reviews.models import CHECKLIST_KEYS, ReviewerProfile
 from reviews.workflow import article_approve, article_submit
 
@@ -125,7 +125,7 @@ def edit_article(article, by, *, comment="Edited", **changes) -> Article:
     """Save an edit through the service at the article's current version, changing only `changes`."""
     import dataclasses
 
-    from articles.services import article_update
+    from reviews.editing import article_update
 
     current = Article.objects.get(pk=article.pk)
     content = dataclasses.replace(content_of(current), **changes)

@@ -3,9 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from ..audit import audit_record
-from ..errors import InvalidTransition, NotAllowed
 from ..models import Article, FindingWaiver
-from ..permissions import can_edit
 from ..services import latest_revision
 from .engine import fingerprint
 from .text import field_label
@@ -16,15 +14,10 @@ AUDIT_EXCERPT_CHARS = 120
 
 
 @transaction.atomic
-def finding_waive(*, article: Article, by, code: str, field: str, excerpt: str, reason: str) -> FindingWaiver:
+def waiver_record(*, article: Article, by, code: str, field: str, excerpt: str, reason: str) -> FindingWaiver:
     """Record why flagged text stays as it is. The error then no longer blocks submission, for as
-    long as that exact text is unchanged; the reason goes into the audit log for the reviewer."""
-    article = Article.objects.select_for_update().select_related("article_type").get(pk=article.pk)
-    if not can_edit(by, article):
-        raise NotAllowed("Only the article's writers and editors can answer its check findings.")
-    if article.status == Article.Status.IN_REVIEW:
-        raise InvalidTransition("This article is in medical review and read-only. Withdraw it to answer "
-                                "check findings.")
+    long as that exact text is unchanged; the reason goes into the audit log for the reviewer.
+    The caller holds the row lock and has checked who may, and in which state, through the lifecycle."""
     reason = " ".join(reason.split())
     if not reason:
         raise ValidationError({"reason": "Say why this text should stay as it is."})

@@ -4,20 +4,14 @@ from django.db import migrations, models
 
 
 def backfill(apps, schema_editor):
-    """Publications frozen before these fields existed take their article's current topics and
-    their reviewer's current people-page slug: the closest record of what readers saw."""
+    """Publications frozen before these fields existed take their article's current topics: the
+    closest record of what readers saw. Their reviewer's people-page slug is filled by
+    reviews.0005_publication_reviewer_slugs, since reviewer profiles belong to the reviews app."""
     Publication = apps.get_model("articles", "Publication")
-    try:
-        ReviewerProfile = apps.get_model("reviews", "ReviewerProfile")
-    except LookupError:  # a new database: no publications yet either
-        slugs = {}
-    else:
-        slugs = dict(ReviewerProfile.objects.values_list("user_id", "slug"))
     for publication in Publication.objects.select_related("article").iterator():
         topics = [{"slug": t.slug, "name": t.name} for t in publication.article.topics.order_by("name")]
         # The historical manager is a plain one, so this update is allowed here and nowhere else.
-        Publication.objects.filter(pk=publication.pk).update(
-            topics=topics, reviewer_slug=slugs.get(publication.reviewer_id, ""))
+        Publication.objects.filter(pk=publication.pk).update(topics=topics)
 
 
 class Migration(migrations.Migration):

@@ -34,8 +34,18 @@ class ReviewForm(forms.Form):
             )
             self.fields[f"check_{key}"].mandatory = mandatory
 
-    def checklist_fields(self):
-        return [self[f"check_{key}"] for key, _, _ in CHECKLIST]
+    def checklist_fields(self, step=None):
+        """The checklist the review step answers (the whole list without a step), each field
+        marked mandatory as that step requires."""
+        keys = step.checklist_keys() if step is not None else [key for key, _, _ in CHECKLIST]
+        mandatory = set(step.mandatory_keys()) if step is not None else None
+        fields = []
+        for key in keys:
+            field = self[f"check_{key}"]
+            if mandatory is not None:
+                field.field.mandatory = key in mandatory
+            fields.append(field)
+        return fields
 
     def checklist(self) -> dict:
         return {key: bool(self.cleaned_data.get(f"check_{key}")) for key, _, _ in CHECKLIST}

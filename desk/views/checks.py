@@ -7,17 +7,19 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from articles.checks.services import finding_waive
 from articles.errors import InvalidTransition, NotAllowed
-from articles.permissions import article_for_view, can_edit
+from reviews.editing import finding_waive
+from reviews.permissions import article_for_view, role_refusal
+from reviews.states import Action
 
 
 @login_required
 @require_POST
 def finding_waive_view(request, pk):
     article = article_for_view(request.user, pk)
-    if not can_edit(request.user, article):
-        raise PermissionDenied("Only the article's writers and editors can answer its check findings.")
+    refusal = role_refusal(request.user, article, Action.WAIVE_FINDING)
+    if refusal:
+        raise PermissionDenied(refusal)
     try:
         finding_waive(article=article, by=request.user, code=request.POST.get("code", ""),
                       field=request.POST.get("field", ""), excerpt=request.POST.get("excerpt", ""),

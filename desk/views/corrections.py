@@ -6,8 +6,8 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from articles.errors import NotAllowed
-from articles.permissions import article_for_view
-from articles.services import correction_add
+from reviews.editing import correction_add
+from reviews.permissions import article_for_view
 
 
 @login_required

@@ -23,13 +23,13 @@ from articles.diff import diff_content
 from articles.errors import InvalidTransition, NotAllowed, StaleEdit
 from ..forms.editor import ArticleForm, LeadImageForm, ReferenceFormSet, reference_initial, section_field_name
 from articles.gate import gate_failures
-from articles.images import image_create
 from articles.models import Article, ArticleType, Publication, RevisionMeta
-from articles.permissions import article_for_view, can_create, can_edit
 from articles.sections import SECTION_KEYS
 from articles.selectors import revision_story
-from articles.services import article_create, article_revert, article_update, snapshot_fields
-from reviews.permissions import comment_verbs
+from articles.services import snapshot_fields
+from reviews.editing import article_create, article_revert, article_update, image_add
+from reviews.permissions import article_for_view, comment_verbs, may, may_create, role_refusal
+from reviews.states import Action, next_status
 
 from .review import threads
 
@@ -62,7 +62,7 @@ def _store_lead_upload(lead_form: LeadImageForm, user, article=None) -> None:
     if data["file"] is None or data["remove"]:
         return
     try:
-        lead_form.stored = image_create(upload=data["file"], by=user, article=article, alt_text=data["alt"],
+        lead_form.stored = image_add(upload=data["file"], by=user, article=article, alt_text=data["alt"],
                                         caption=data["caption"], credit=data["credit"])
     except (ValidationError, NotAllowed) as exc:
         lead_form.add_error("file", getattr(exc, "messages", [str(exc)]))
@@ -93,7 +93,7 @@ def _editor_context(form, formset, article=None, lead_form=None):
 @never_cache
 @login_required
 def article_new(request):
-    if not can_create(request.user):
+    if not may_create(request.user):
         raise PermissionDenied("Only writers and editors can create articles.")
     if request.method == "POST":
         form = ArticleForm(request.POST)
@@ -122,11 +122,16 @@ def article_new(request):
 @login_required
 def article_edit(request, pk):
     article = article_for_view(request.user, pk)
-    if not can_edit(request.user, article):
-        raise PermissionDenied("You cannot edit this article.")
-    if article.status == Article.Status.IN_REVIEW and request.method == "GET":
-        messages.info(request, "This article is in medical review and read-only, so the reviewer approves "
-                               "exactly what was submitted. Withdraw it to make changes.")
+    refusal = role_refusal(request.user, article, Action.EDIT)
+    if refusal:
+        raise PermissionDenied(refusal)
+    if request.method == "GET" and not may(request.user, article, Action.EDIT):
+        # Read-only in this state (the state table says why); a POST is left to the service, which
+        # refuses it with the text kept, as when someone submitted while this person was typing.
+        try:
+            next_status(article.status, Action.EDIT)
+        except InvalidTransition as exc:
+            messages.info(request, str(exc))
         return redirect(_workspace_url(article))
     stale = None
     if request.method == "POST":
@@ -185,7 +190,7 @@ def _stale_links(article: Article, exc: StaleEdit) -> dict:
 @require_POST
 def gate_check(request):
     """The gate's verdict on unsaved form data, for the editor's live panel."""
-    if not can_create(request.user):
+    if not may_create(request.user):
         raise PermissionDenied
     form = ArticleForm(request.POST)
     formset = ReferenceFormSet(request.POST, prefix="refs")
@@ -211,11 +216,9 @@ def gate_check(request):
 @login_required
 def article_history_view(request, pk):
     article = article_for_view(request.user, pk)
-    # The same rule as the revert service: in review or scheduled, the working copy is read-only.
-    read_only = article.status in (Article.Status.IN_REVIEW, Article.Status.SCHEDULED)
     return render(request, "desk/article_history.html", {
         "article": article, "history": revision_story(article),
-        "can_revert": not read_only and can_edit(request.user, article),
+        "can_revert": may(request.user, article, Action.REVERT),
     })
 
 

@@ -6,8 +6,10 @@ from django.views.decorators.http import require_POST
 
 from articles.errors import NotAllowed
 from articles.figures import picture
-from articles.images import check_uploads, image_create
-from articles.permissions import article_for_view, can_create, can_edit
+from articles.images import check_uploads
+from reviews.editing import image_add
+from reviews.permissions import article_for_view, may_create, role_refusal
+from reviews.states import Action
 
 
 @login_required
@@ -24,9 +26,10 @@ def image_upload(request):
         if not request.GET["article"].isdigit():
             return JsonResponse({"error": "No such article."}, status=404)
         article = article_for_view(request.user, int(request.GET["article"]))
-        if not can_edit(request.user, article):
-            raise PermissionDenied("You cannot edit this article.")
-    elif not can_create(request.user):
+        refusal = role_refusal(request.user, article, Action.EDIT)
+        if refusal:
+            raise PermissionDenied(refusal)
+    elif not may_create(request.user):
         raise PermissionDenied("Only writers and editors can upload images.")
     uploads = request.FILES.getlist("file")
     if not uploads:
@@ -38,7 +41,7 @@ def image_upload(request):
     stored = []
     try:
         for upload in uploads:
-            image = image_create(upload=upload, by=request.user, article=article, alt_text=alt_text)
+            image = image_add(upload=upload, by=request.user, article=article, alt_text=alt_text)
             shown = picture(image, image.alt_text)
             stored.append({"location": shown["src"], "id": image.pk, "key": image.key,
                            "width": shown["width"], "height": shown["height"]})

@@ -22,15 +22,17 @@ from articles.errors import InvalidTransition, NotAllowed, TransitionRefused
 from articles.gate import gate_failures
 from articles.models import Article
 from articles.selectors import pending_medical_corrections
-from articles.permissions import article_for_view, is_editor, is_reviewer, is_writer
 
 from reviews import selectors
 from reviews.comments import passage_still_there
 from ..forms.review import CommentForm, CommentReplyForm, DashboardFilterForm, ReviewForm, UnpublishForm
 from reviews.models import ReviewComment
-from reviews.permissions import available_actions, comment_verbs
+from reviews.permissions import (article_for_view, available_actions, comment_verbs, is_editor, is_reviewer, is_writer,
+                                 may_create)
 from reviews.services import comment_add, comment_answer, comment_reply, comment_resolve
-from reviews.workflow import (Action, article_approve, article_request_changes, article_submit, article_unpublish,
+from reviews.states import Action
+from reviews.steps import progress
+from reviews.workflow import ( article_approve, article_request_changes, article_submit, article_unpublish,
                        article_unschedule, article_withdraw)
 
 PAGE_SIZE = 25
@@ -57,9 +59,12 @@ def dashboard(request):
         lists["All articles"] = selectors.editor_list(filters)
     pages = [(title, f"p{index}", _page(request, queryset, f"p{index}"))
              for index, (title, queryset) in enumerate(lists.items())]
+    for _, _, page in pages:
+        # "2 of 3: awaiting Pharmacist review" on each row in review.
+        page.object_list = selectors.with_review_stage(page.object_list)
     return render(request, "desk/dashboard.html", {
         "pages": pages, "filter_form": filter_form,
-        "can_create": is_writer(user) or is_editor(user),
+        "can_create": may_create(user),
     })
 
 
@@ -99,6 +104,7 @@ def article_workspace(request, pk):
         "findings": findings, "findings_tally": tally(findings),
         "comments": comments,
         "unresolved_comments": [c for c in comments if not c.is_resolved],
+        "progress": progress(article) if article.status == Article.Status.IN_REVIEW else None,
         "comment_verbs": comment_verbs(request.user, article),
         "audit": selectors.recent_audit(article),
         "unpublish_form": UnpublishForm(),
@@ -134,12 +140,39 @@ def withdraw(request, pk):
                            "Withdrawn from review. It is a draft again; nothing was lost.")
 
 
+@never_cache
 @login_required
-@require_POST
 def unpublish(request, pk):
-    return _run_transition(request, pk, Action.UNPUBLISH, article_unpublish,
-                           "Unpublished. Readers now get a 404; every revision is kept.",
-                           reason=request.POST.get("reason", ""))
+    """A confirmation page first (what readers lose, and why), then the unpublish itself; the
+    authors are told by email with the reason, once it has committed."""
+    from django.db import transaction
+
+    from reviews.notifications import notify
+
+    article = article_for_view(request.user, pk)
+    if Action.UNPUBLISH not in available_actions(request.user, article):
+        if not is_editor(request.user):
+            raise PermissionDenied("You cannot unpublish this article now.")
+        messages.info(request, "This article is not live: there is nothing to unpublish.")
+        return _workspace(article)
+    publication = article.live_publication
+    form = UnpublishForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        try:
+            article_unpublish(article=article, by=request.user, reason=reason)
+        except (TransitionRefused, InvalidTransition, NotAllowed) as exc:
+            for failure in getattr(exc, "failures", None) or [str(exc)]:
+                field = getattr(failure, "field", None)
+                form.add_error(field if field in form.fields else None, getattr(failure, "message", failure))
+        else:
+            transaction.on_commit(lambda: notify("unpublished", article_id=article.pk, actor_id=request.user.pk,
+                                                 publication=publication, reason=reason))
+            messages.success(request, "Unpublished. Readers now get a 404; every revision is kept. The "
+                                      "authors are emailed the reason (unless they turned these emails off).")
+            return _workspace(article)
+    return render(request, "desk/unpublish_confirm.html",
+                  {"article": article, "publication": publication, "form": form})
 
 
 @login_required
@@ -261,6 +294,9 @@ def _decide(request, article, form) -> str | None:
                         rating=form.cleaned_data.get("rating"), comment=form.cleaned_data["comment"],
                         go_live_at=go_live_at, **bound)
         article.refresh_from_db()
+        if article.status == Article.Status.IN_REVIEW:
+            messages.success(request, f"Signed. The review now stands at step {progress(article).describe()}.")
+            return reverse("desk:article", kwargs={"pk": article.pk})
         if article.status == Article.Status.SCHEDULED:
             messages.success(request, f"Approved. It goes live {go_live_at:%d %b %Y %H:%M}.")
             return reverse("desk:article", kwargs={"pk": article.pk})
@@ -341,4 +377,6 @@ def _review_context(request, article, form, refusal) -> dict:
         "can_comment": Action.COMMENT in available_actions(request.user, article),
         "pending_corrections": pending_medical_corrections(article),
         "submitted_revision": article.submitted_revision,
+        "progress": progress(article),
+        "checklist_fields": form.checklist_fields(progress(article).current),
     }

@@ -12,7 +12,7 @@ from articles.figures import editor_html, image_refs
 from articles.gate import gate_failures
 from articles.models import Article, ArticleType, content_hash
 from articles.sanitize import clean_html
-from articles.services import article_revert
+from reviews.editing import article_revert
 from articles.selectors import article_history
 from reviews.workflow import article_submit
 from tests.factories import (

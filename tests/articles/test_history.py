@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from articles.models import Article
 from articles.selectors import article_history
-from articles.services import correction_add
+from reviews.editing import correction_add
 from reviews.workflow import (article_approve, article_go_live, article_request_changes, article_submit,
                               article_unpublish, article_unschedule, article_withdraw)
 from tests.factories import (ALL_YES, as_reviewed, edit_article, make_draft, make_editor, make_in_review,

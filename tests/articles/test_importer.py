@@ -282,7 +282,7 @@ def test_the_type_option_chooses_the_article_type(tmp_path):
 
 def test_an_unknown_type_is_refused_with_the_known_keys(tmp_path):
     make_writer("writer")
-    known = "condition, substance, treatment, wellness"
+    known = "condition, medicine, substance, treatment, wellness"
     with pytest.raises(CommandError, match=rf'no article type "herb".*{known}'):
         run_import(write(tmp_path, "one.txt", ARTICLE), extra=("--type", "herb"))
 

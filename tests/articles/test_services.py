@@ -10,7 +10,7 @@ from reversion.models import Version
 from articles.errors import GateFailed, InvalidTransition, StaleEdit
 from articles.models import Article, ArticleSection, Publication, Reference, RevisionMeta
 from articles.selectors import article_history
-from articles.services import article_create, article_revert, article_update
+from reviews.editing import article_create, article_revert, article_update
 from reviews.workflow import article_approve, article_submit
 from tests.factories import (
     as_reviewed,

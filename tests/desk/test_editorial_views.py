@@ -271,3 +271,39 @@ def test_the_live_gate_names_the_field_of_a_form_error(client):
     client.force_login(make_writer())
     failures = client.post(reverse("desk:gate"), editor_post(title="")).json()["failures"]
     assert {"field": "title", "message": "Title: This field is required."} in failures
+
+
+def scheduled_article(writer):
+    import datetime
+
+    from django.utils import timezone
+
+    from reviews.workflow import article_approve
+    from tests.factories import ALL_YES, as_reviewed, make_in_review, make_reviewer
+
+    article = make_in_review(writer)
+    article_approve(**as_reviewed(article), by=make_reviewer(), checklist=dict(ALL_YES), rating=4,
+                    go_live_at=timezone.now() + datetime.timedelta(days=2))
+    return article
+
+
+def test_a_scheduled_article_offers_no_restore_in_its_history(client):
+    writer = make_writer()
+    article = scheduled_article(writer)
+    client.force_login(writer)
+
+    page = client.get(reverse("desk:history", args=[article.pk])).content.decode()
+
+    assert "Restore as draft" not in page
+
+
+def test_opening_the_editor_of_a_scheduled_article_says_why_it_is_read_only(client):
+    writer = make_writer()
+    article = scheduled_article(writer)
+    client.force_login(writer)
+
+    response = client.get(reverse("desk:edit", args=[article.pk]), follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("desk:article", args=[article.pk])
+    assert "scheduled to go live, so it is read-only" in response.content.decode()
+    assert 'id="article-form"' not in response.content.decode()

@@ -72,7 +72,7 @@ def test_a_topic_page_follows_the_published_snapshot_not_the_working_copy(client
     sleep, heart = make_topic("Sleep"), make_topic("Heart health")
     writer = make_writer()
     article = make_published(writer, title="Melatonin", topics=[sleep])
-    from articles.services import article_update
+    from reviews.editing import article_update
     from tests.factories import content_of
 
     current = Article.objects.get(pk=article.pk)

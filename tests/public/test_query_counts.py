@@ -5,7 +5,7 @@ from django.core.cache import cache
 
 from public.caching import STAMP_KEY
 from articles.models import Article
-from articles.services import article_update
+from reviews.editing import article_update
 from reviews.workflow import article_approve, article_submit
 from tests.factories import as_reviewed, ALL_YES, another_reviewer, content_of, make_draft, make_topic, make_writer
 

@@ -12,7 +12,7 @@ from django.db import connection
 
 from articles.errors import StaleEdit
 from articles.models import Article, AuditEntry, Publication
-from articles.services import article_update
+from reviews.editing import article_update
 from reviews.models import Review
 from reviews.workflow import article_approve
 from tests.factories import (

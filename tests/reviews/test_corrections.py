@@ -6,7 +6,7 @@ from django.urls import reverse
 from articles.errors import NotAllowed
 from articles.models import AuditEntry, Correction
 from public.selectors import visible_corrections
-from articles.services import correction_add
+from reviews.editing import correction_add
 from reviews.workflow import article_approve, article_submit
 from tests.factories import as_reviewed, ALL_YES, edit_article, make_draft, make_published, make_reviewer, make_writer
 

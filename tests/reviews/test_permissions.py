@@ -6,8 +6,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from articles.models import Article
-from articles.permissions import EDITORS, REVIEWERS
-from articles.services import article_update
+from reviews.permissions import EDITORS, REVIEWERS
+from reviews.editing import article_update
 from reviews.permissions import available_actions
 from reviews.workflow import article_approve, article_submit
 from tests.factories import (
@@ -64,17 +64,19 @@ ROLES = {
 NOTHING = set()
 # Approving with a go-live time still to come is "schedule"; the reviewer may do either.
 REVIEW = {"approve", "schedule", "request_changes", "comment"}
+# Saving content: an edit, a revert, a reason kept for a check finding.
+WRITE = {"edit", "revert", "waive_finding"}
 
 # Rows: DESIGN.md roles. Columns: states. "edit" and "revert" make a new draft, so they are open
 # whenever the article is not in review or scheduled; "unpublish" needs a live publication; "submit"
 # on a published article starts a re-review.
 EXPECTED = {
     "writer_contributor": {
-        "draft": {"edit", "revert", "submit"},
+        "draft": WRITE | {"submit"},
         "scheduled": {"unschedule"},
         "in_review": {"withdraw"},
-        "published": {"edit", "revert", "submit"},
-        "draft_with_live_publication": {"edit", "revert", "submit"},
+        "published": WRITE | {"submit"},
+        "draft_with_live_publication": WRITE | {"submit"},
         "in_review_with_live_publication": {"withdraw"},
     },
     "writer_not_contributor": dict.fromkeys(STATES, NOTHING),
@@ -87,19 +89,19 @@ EXPECTED = {
         "in_review_with_live_publication": REVIEW,
     },
     "editor": {
-        "draft": {"edit", "revert", "submit"},
+        "draft": WRITE | {"submit"},
         "scheduled": {"unschedule"},
         "in_review": {"withdraw"},
-        "published": {"edit", "revert", "submit", "unpublish"},
-        "draft_with_live_publication": {"edit", "revert", "submit", "unpublish"},
+        "published": WRITE | {"submit", "unpublish"},
+        "draft_with_live_publication": WRITE | {"submit", "unpublish"},
         "in_review_with_live_publication": {"withdraw", "unpublish"},
     },
     "editor_also_reviewer": {
-        "draft": {"edit", "revert", "submit"},
+        "draft": WRITE | {"submit"},
         "scheduled": {"unschedule"},
         "in_review": {"withdraw"} | REVIEW,
-        "published": {"edit", "revert", "submit", "unpublish"},
-        "draft_with_live_publication": {"edit", "revert", "submit", "unpublish"},
+        "published": WRITE | {"submit", "unpublish"},
+        "draft_with_live_publication": WRITE | {"submit", "unpublish"},
         "in_review_with_live_publication": {"withdraw", "unpublish"} | REVIEW,
     },
     "anonymous": dict.fromkeys(STATES, NOTHING),
@@ -143,7 +145,7 @@ def article_a_former_coauthor_edited():
 def test_a_writer_who_saved_a_revision_since_the_last_approval_counts_as_a_contributor():
     article, _, former = article_a_former_coauthor_edited()
 
-    assert available_actions(former, article) == {"edit", "revert", "submit"}
+    assert available_actions(former, article) == WRITE | {"submit"}
 
 
 def test_saving_before_the_last_approval_no_longer_makes_a_writer_a_contributor():

@@ -10,7 +10,7 @@ from reversion.models import Version
 
 from articles.errors import InvalidTransition, NotAllowed, TransitionRefused
 from articles.models import Article, ArticleSection, AuditEntry, Publication, Reference
-from articles.permissions import REVIEWERS, WRITERS
+from reviews.permissions import REVIEWERS, WRITERS
 from articles.selectors import article_history
 from reviews.models import Review, ReviewComment, ReviewerProfile
 from reviews.services import comment_add, comment_answer, comment_resolve
@@ -54,8 +54,25 @@ EXPECTED_TRANSITIONS = {
     ("scheduled", "go_live"): "published",
     ("scheduled", "unschedule"): "draft",
     ("scheduled", "unpublish"): "scheduled",
+    # Saving content: a published article gets a new draft; in review or scheduled, read-only.
+    ("draft", "edit"): "draft",
+    ("published", "edit"): "draft",
+    ("draft", "revert"): "draft",
+    ("published", "revert"): "draft",
+    ("draft", "waive_finding"): "draft",
+    ("published", "waive_finding"): "published",
+    # A reviewer's comment decides nothing.
+    ("in_review", "comment"): "in_review",
 }
 STATES = ("draft", "in_review", "scheduled", "published")
+
+
+def test_the_read_only_states_are_those_where_content_cannot_be_saved():
+    from reviews.states import READ_ONLY_STATES
+
+    assert READ_ONLY_STATES == {"in_review", "scheduled"}
+
+
 MANDATORY_CHECKLIST = ("accuracy", "claims_substantiated", "sources_adequate", "safety_sections_complete",
                        "dosing_safe", "regulatory_framing", "no_commercial_content")
 NOT_ALLOWED_PAIRS = [(state, action) for state, action in itertools.product(STATES, list(Action))

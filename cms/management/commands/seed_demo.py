@@ -9,8 +9,8 @@ from django.utils.text import slugify
 
 from articles.content import ArticleContent
 from articles.models import Article, Topic
-from articles.permissions import EDITORS, REVIEWERS, WRITERS
-from articles.services import article_create, article_update
+from reviews.permissions import EDITORS, REVIEWERS, WRITERS
+from reviews.editing import article_create, article_update
 from cms.demo_content import CAFFEINE, INSOMNIA, MELATONIN, SLEEP_HYGIENE
 from reviews.comments import NewComment
 from reviews.models import CHECKLIST_KEYS, ReviewerProfile

@@ -4,7 +4,7 @@ import json
 import pytest
 from django.core.management import call_command, execute_from_command_line
 
-from articles.checks.services import finding_waive
+from reviews.editing import finding_waive
 from tests.factories import make_draft
 
 ARTICLE = """Valerian and sleep

@@ -2,7 +2,7 @@
 the live check."""
 from django.urls import reverse
 
-from articles.checks.services import finding_waive
+from reviews.editing import finding_waive
 from tests.desk.test_editorial_views import editor_post
 from tests.factories import SECTION_TEXT, make_draft, make_writer
 

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import escape
 
-from articles.checks.services import finding_waive
+from reviews.editing import finding_waive
 from articles.errors import GateFailed, InvalidTransition, NotAllowed, TransitionRefused
 from articles.models import Article, AuditEntry, FindingWaiver
 from reviews.workflow import article_submit

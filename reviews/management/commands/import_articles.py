@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from articles.errors import NotAllowed
 from articles.importer import ImportProblem, import_file
 from articles.models import ArticleType
+from reviews.editing import article_create
 
 
 class Command(BaseCommand):
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         failed = 0
         for path in files:
             try:
-                article, failures = import_file(path, author=user, article_type=article_type)
+                article, failures = import_file(path, author=user, article_type=article_type, create=article_create)
             except ImportProblem as problem:
                 failed += 1
                 self.stderr.write(f"error: {problem.located(path)}")
