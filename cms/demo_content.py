@@ -152,3 +152,64 @@ CAFFEINE = {
     "sections": {},
     "references": [],
 }
+
+IBUPROFEN = {
+    "slug": "ibuprofen-for-pain-and-fever",
+    "title": "Ibuprofen for pain and fever",
+    "type": "medicine",
+    "topics": ["Pain", "Medicines"],
+    "summary": ("Ibuprofen is an anti-inflammatory painkiller sold over the counter and on prescription. "
+                "It eases mild to moderate pain and lowers fever, but it can irritate the stomach and is "
+                "not safe for everyone."),
+    "body": DEMO_NOTE + (
+        "<p>Ibuprofen belongs to a group of medicines called non-steroidal anti-inflammatory drugs. It "
+        "lowers the body's production of prostaglandins, chemicals that cause pain, swelling and fever.</p>"
+        "<h2>What people use it for</h2>"
+        "<p>Common uses are headaches, period pain, dental pain, sprains and a high temperature with a "
+        "cold or flu. Gels applied to the skin are an option for a painful joint or muscle.</p>"
+    ),
+    "sections": {
+        "evidence_summary": (
+            "<p>Systematic reviews of randomised trials show that a single dose of ibuprofen relieves "
+            "acute pain, such as pain after dental surgery, at least as well as paracetamol for many "
+            "people [1]. Evidence for long-term use in chronic pain is weaker, and the benefit must be "
+            "weighed against stomach, kidney and heart risks that grow with dose and duration [2].</p>"),
+        "side_effects": (
+            "<p>Common effects are indigestion, heartburn, nausea and diarrhoea. Less often it causes "
+            "stomach ulcers or bleeding, kidney problems, raised blood pressure, or an allergic reaction "
+            "with wheezing or a rash. The risk of serious effects rises in older people and with long use.</p>"),
+        "interactions": (
+            "<p>Taking it with other anti-inflammatory medicines, aspirin or blood thinners such as "
+            "warfarin raises the risk of bleeding. It can weaken some blood pressure medicines and, "
+            "with diuretics, strain the kidneys. Alcohol adds to the risk of stomach irritation.</p>"),
+        "who_should_avoid": (
+            "<p>People who have had a stomach ulcer or bleeding, severe heart, kidney or liver disease, "
+            "or asthma made worse by anti-inflammatory medicines should not take it. It is not "
+            "recommended from 20 weeks of pregnancy, and children should only have doses made for them.</p>"),
+        "overdose_toxicity": (
+            "<p>Taking more than the label allows can cause stomach pain, vomiting, drowsiness, ringing "
+            "in the ears and, in large overdoses, kidney damage or fits. If someone has taken too much, "
+            "contact a poison centre or emergency services at once, even if they feel well.</p>"),
+        "legal_status": (
+            "<p>In the United Kingdom small packs are sold in shops and larger ones in pharmacies; higher "
+            "strengths need a prescription. In the United States lower strengths are sold over the counter "
+            "and higher ones are prescription only. Pack sizes and rules differ between countries.</p>"),
+        "dosing_statement": (
+            "<p>Follow the dose on the pack or the patient information leaflet, which is set by the "
+            "medicines regulator for each product and age group [3]. Use the lowest dose that helps, for "
+            "the shortest time, and ask a pharmacist before using it for more than a few days.</p>"),
+        "when_to_seek_help": (
+            "<p>Get urgent help for black or bloody stools, vomiting blood, chest pain, sudden breathing "
+            "difficulty or swelling of the face. In the UK call 999 or 111; in the US call 911 or Poison "
+            "Control on 1-800-222-1222.</p>"),
+    },
+    "references": [
+        {"title": "Single dose oral ibuprofen and diclofenac for postoperative pain",
+         "source": "Cochrane Database of Systematic Reviews", "year": 2009,
+         "doi": "10.1002/14651858.CD001548.pub2", "pmid": "19370566"},
+        {"title": "Vascular and upper gastrointestinal effects of non-steroidal anti-inflammatory drugs",
+         "source": "The Lancet", "year": 2013, "doi": "10.1016/S0140-6736(13)60900-9", "pmid": "23726390"},
+        {"title": "Ibuprofen for adults: medicines information", "source": "NHS", "year": 2023,
+         "url": "https://www.nhs.uk/medicines/ibuprofen-for-adults/"},
+    ],
+}

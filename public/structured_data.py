@@ -31,12 +31,23 @@ def person_path(slug: str) -> str:
     return reverse("public:person", kwargs={"slug": slug})
 
 
+def signers(publication: Publication) -> list[dict]:
+    """Every sign-off readers are shown, in order: {"step", "name", "credentials", "slug"}."""
+    return publication.sign_offs or [{"step": "Medical review", "name": publication.reviewer_name,
+                                      "credentials": publication.reviewer_credentials,
+                                      "slug": publication.reviewer_slug}]
+
+
+def _reviewer(sign_off: dict, absolute) -> dict:
+    person = {"@type": "Person", "name": sign_off["name"], "honorificSuffix": sign_off["credentials"]}
+    if sign_off.get("slug"):
+        person["url"] = absolute(person_path(sign_off["slug"]))
+    return person
+
+
 def medical_web_page(publication: Publication, *, dates: dict, absolute, corrections=()) -> dict:
     """schema.org MedicalWebPage for the publication; `absolute` turns a path into a full URL."""
-    reviewer = {"@type": "Person", "name": publication.reviewer_name,
-                "honorificSuffix": publication.reviewer_credentials}
-    if publication.reviewer_slug:
-        reviewer["url"] = absolute(person_path(publication.reviewer_slug))
+    reviewers = [_reviewer(sign_off, absolute) for sign_off in signers(publication)]
     return {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
@@ -47,7 +58,8 @@ def medical_web_page(publication: Publication, *, dates: dict, absolute, correct
         "datePublished": dates["published"].isoformat(),
         "dateModified": dates["updated"].isoformat(),
         "lastReviewed": dates["last_reviewed"].isoformat(),
-        "reviewedBy": reviewer,
+        # One reviewer as an object, as before; several (a medical and a pharmacist review) as a list.
+        "reviewedBy": reviewers[0] if len(reviewers) == 1 else reviewers,
         "author": [
             {"@type": "Person", "name": author["name"], "url": absolute(person_path(author["username"]))}
             for author in publication.authors

@@ -11,17 +11,20 @@ from articles.content import ArticleContent
 from articles.models import Article, Topic
 from reviews.permissions import EDITORS, REVIEWERS, WRITERS
 from reviews.editing import article_create, article_update
-from cms.demo_content import CAFFEINE, INSOMNIA, MELATONIN, SLEEP_HYGIENE
+from cms.demo_content import CAFFEINE, IBUPROFEN, INSOMNIA, MELATONIN, SLEEP_HYGIENE
 from reviews.comments import NewComment
 from reviews.models import CHECKLIST_KEYS, ReviewerProfile
 from reviews.workflow import article_approve, article_request_changes, article_submit
+
+PHARMACISTS = "Pharmacists"
 
 DEMO_USERS = {
     # username: (first name, last name, groups, reviewer credentials)
     "writer": ("Wren", "Hale", [WRITERS], None),
     "writer2": ("Sam", "Okafor", [WRITERS], None),
     "reviewer": ("Amira", "Patel", [REVIEWERS], ("MD", "General practice", "GMC 0000000 (demo)")),
-    "pharmacist": ("Jonas", "Berg", [REVIEWERS], ("PharmD", "Clinical pharmacy", "Demo 12345")),
+    # Signs the pharmacist step of medicine articles, and medical reviews too.
+    "pharmacist": ("Jonas", "Berg", [REVIEWERS, PHARMACISTS], ("PharmD", "Clinical pharmacy", "Demo 12345")),
     "editor": ("Elena", "Marsh", [EDITORS], None),
 }
 
@@ -90,6 +93,14 @@ class Command(BaseCommand):
                             checklist={key: True for key in CHECKLIST_KEYS},
                             comment="Accurate and well sourced.")
             lines.append(f"  published   /articles/{article.slug}/")
+        article = self._create(IBUPROFEN, users["writer2"])
+        if article:
+            # A medicine: the medical review is signed; it waits for the pharmacist's.
+            article = article_submit(article=article, by=users["writer2"])
+            article_approve(article=article, by=users["reviewer"], rating=4,
+                            reviewed_revision_id=article.submitted_revision_id, reviewed_hash=article.submitted_hash,
+                            checklist={key: True for key in CHECKLIST_KEYS}, comment="Medically sound.")
+            lines.append(f"  in review   {article.title} (medical review signed; awaiting Pharmacist review)")
         article = self._create(INSOMNIA, users["writer2"])
         if article:
             article_submit(article=article, by=users["writer2"])
