@@ -11,24 +11,42 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from .models import ReviewerProfile
+from .models import ReviewerProfile, ReviewStep
 from .permissions import EDITORS, REVIEWERS, WRITERS
 
 User = get_user_model()
 
-ROLES = (
+CORE_ROLES = (
     (WRITERS, "Writer", "drafts articles and answers the reviewers"),
     (REVIEWERS, "Medical reviewer", "reviews, comments on and approves articles"),
     (EDITORS, "Editor", "runs the desk: every article, unpublishing, the team"),
 )
-ROLE_NAMES = tuple(name for name, _, _ in ROLES)
-ROLE_LABELS = {name: label for name, label, _ in ROLES}
-ROLE_CHOICES = [(name, f"{label}: {what}") for name, label, what in ROLES]
+
+
+def roles() -> list[tuple[str, str, str]]:
+    """(group, label, what it does): the core roles, then each group that signs a review step
+    (Pharmacists...), so a step added in the admin is a role an editor can give here."""
+    steps = {}
+    for name, step in ReviewStep.objects.values_list("group__name", "name").order_by("position", "name"):
+        steps.setdefault(name, []).append(step)
+    core = {name for name, _, _ in CORE_ROLES}
+    return [*CORE_ROLES, *((name, name, "signs " + " and ".join(sorted(set(names))))
+                           for name, names in sorted(steps.items()) if name not in core)]
+
+
+def role_names() -> tuple[str, ...]:
+    return tuple(name for name, _, _ in roles())
+
+
+def role_choices() -> list[tuple[str, str]]:
+    return [(name, f"{label}: {what}") for name, label, what in roles()]
 
 
 def describe_roles(names) -> str:
-    """"writer and medical reviewer", in the order of ROLES; "no role" for none."""
-    labels = [ROLE_LABELS[name].lower() for name in ROLE_NAMES if name in names]
+    """"writer and medical reviewer", in the order of roles(); "no role" for none."""
+    core = {name for name, _, _ in CORE_ROLES}
+    # "medical reviewer" reads as a role; a group's own name ("Pharmacists") keeps its capital.
+    labels = [label.lower() if name in core else label for name, label, _ in roles() if name in names]
     if not labels:
         return "no role"
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
@@ -47,7 +65,7 @@ def suggested_username(email: str) -> str:
 
 
 def _role_groups(names) -> list[Group]:
-    return list(Group.objects.filter(name__in=[name for name in ROLE_NAMES if name in names]))
+    return list(Group.objects.filter(name__in=[name for name in role_names() if name in names]))
 
 
 def _lock_person(person) -> "User":
@@ -92,7 +110,7 @@ def person_invite(*, by, first_name: str, last_name: str, email: str, username: 
 def person_set_roles(*, person, roles, by) -> "User":
     """Give and take the three roles; any other group the person is in stays as it is."""
     person = _lock_person(person)
-    holds = set(person.groups.filter(name__in=ROLE_NAMES).values_list("name", flat=True))
+    holds = set(person.groups.filter(name__in=role_names()).values_list("name", flat=True))
     if EDITORS in holds and EDITORS not in roles and person.is_active:
         yourself = person.pk == by.pk
         _refuse_unless_another_editor(person, (
@@ -100,7 +118,7 @@ def person_set_roles(*, person, roles, by) -> "User":
         ) + ": give someone else the editor role first, so that someone can still run the desk.")
     person.groups.remove(*_role_groups(holds - set(roles)))
     person.groups.add(*_role_groups(set(roles) - holds))
-    if holds != set(roles) & set(ROLE_NAMES):
+    if holds != set(roles) & set(role_names()):
         _record(by, person, f"Roles: {describe_roles(holds)} → {describe_roles(roles)}.")
     return person
 

@@ -7,7 +7,7 @@ from django.contrib.auth.models import BaseUserManager
 from django.core.exceptions import ValidationError
 
 from reviews.models import ReviewerProfile
-from reviews.team import ROLE_CHOICES, User
+from reviews.team import User, role_choices
 
 
 class InviteForm(forms.Form):
@@ -17,7 +17,7 @@ class InviteForm(forms.Form):
     username = forms.CharField(
         max_length=150, required=False, validators=[User.username_validator],
         help_text="What they log in with. Leave empty to use the part of the email address before the @.")
-    roles = forms.MultipleChoiceField(choices=ROLE_CHOICES, widget=forms.CheckboxSelectMultiple,
+    roles = forms.MultipleChoiceField(choices=role_choices, widget=forms.CheckboxSelectMultiple,
                                       error_messages={"required": "Choose at least one role."})
 
     def clean_email(self):
@@ -35,7 +35,7 @@ class InviteForm(forms.Form):
 
 
 class RolesForm(forms.Form):
-    roles = forms.MultipleChoiceField(choices=ROLE_CHOICES, widget=forms.CheckboxSelectMultiple, required=False)
+    roles = forms.MultipleChoiceField(choices=role_choices, widget=forms.CheckboxSelectMultiple, required=False)
 
 
 class ReviewerProfileForm(forms.ModelForm):

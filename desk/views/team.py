@@ -29,7 +29,7 @@ from django.views.decorators.http import require_POST
 from reviews.models import ReviewerProfile
 from reviews.permissions import REVIEWERS, is_editor
 
-from reviews.team import (ROLE_NAMES, describe_roles, password_link_days, person_invite, person_profile_save, person_set_active,
+from reviews.team import (describe_roles, role_names, password_link_days, person_invite, person_profile_save, person_set_active,
                           person_set_roles)
 
 from ..forms.team import InviteForm, ReviewerProfileForm, RolesForm
@@ -53,7 +53,7 @@ def _with_roles(queryset):
     """People with `roles` (their role groups, in a list) and their reviewer profile, in three
     queries however many there are."""
     return queryset.select_related("reviewer_profile").prefetch_related(
-        Prefetch("groups", queryset=Group.objects.filter(name__in=ROLE_NAMES).order_by("name"), to_attr="roles"))
+        Prefetch("groups", queryset=Group.objects.filter(name__in=role_names()).order_by("name"), to_attr="roles"))
 
 
 def _name(person) -> str:
@@ -95,7 +95,7 @@ def send_password_link(request, person, *, invited_by) -> bool:
     context = {
         "person": person, "name": _name(person), "invited_by": _name(invited_by),
         "first_time": not person.has_usable_password(),
-        "roles": describe_roles({group.name for group in person.groups.filter(name__in=ROLE_NAMES)}),
+        "roles": describe_roles({group.name for group in person.groups.filter(name__in=role_names())}),
         "link": request.build_absolute_uri(path), "login_url": request.build_absolute_uri(reverse("login")),
         "days": password_link_days(),
     }

@@ -176,8 +176,9 @@ def test_the_team_page_lists_everyone_with_roles_access_and_last_login(client):
     assert rows["chief"][5] != "never"  # force_login records the login
 
 
-# The session, the editor, their roles, the count, the page, the page's roles.
-QUERY_LIMIT = 6
+# The session, the editor, their roles, the groups that sign review steps (roles too), the count,
+# the page, the page's roles.
+QUERY_LIMIT = 7
 
 
 @pytest.mark.parametrize("count", [3, 60])
@@ -344,3 +345,18 @@ def test_no_profile_is_made_for_someone_who_is_not_a_reviewer(client):
     response = client.post(reverse("desk:team_profile", args=[writer.pk]), {"credentials": "MD"})
     assert "Give them the medical reviewer role first." in page_text(response)
     assert not ReviewerProfile.objects.filter(user=writer).exists()
+
+
+def test_a_group_that_signs_a_review_step_is_a_role_an_editor_gives_on_the_desk(client):
+    from django.contrib.auth.models import Group
+
+    from tests.factories import make_editor, make_writer
+
+    editor = make_editor()
+    person = make_writer()
+    client.force_login(editor)
+
+    page = client.get(reverse("desk:team_person", args=[person.pk])).content.decode()
+
+    assert "Pharmacists: signs Pharmacist review" in page
+    assert Group.objects.filter(name="Pharmacists").exists()
