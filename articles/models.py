@@ -237,7 +237,7 @@ class Publication(ImmutableModel):
     # The reviewer's people page (/people/<slug>/), frozen with the name it links.
     reviewer_slug = models.SlugField(max_length=100, blank=True)
     reviewed_at = models.DateTimeField()
-    # Every sign-off of the review, in order: [{"step", "name", "credentials", "slug", "signed_at"}].
+    # Every sign-off of the review, in order: [{"id", "step", "name", "credentials", "slug", "signed_at"}].
     # The reviewer fields above are the last signer's, who published it.
     sign_offs = models.JSONField(default=list, blank=True)
     next_review_due = models.DateField()

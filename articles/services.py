@@ -291,7 +291,7 @@ def publication_create(*, article: Article, revision, submission, content_hash: 
         reviewer_credentials=reviewer_credentials,
         reviewer_slug=reviewer_slug,
         reviewed_at=reviewed_at,
-        sign_offs=list(sign_offs) or [{"step": "Medical review", "name": reviewer_name,
+        sign_offs=list(sign_offs) or [{"id": reviewer.pk, "step": "Medical review", "name": reviewer_name,
                                        "credentials": reviewer_credentials, "slug": reviewer_slug,
                                        "signed_at": reviewed_at.isoformat()}],
         next_review_due=add_months(timezone.localdate(reviewed_at), interval),

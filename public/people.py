@@ -40,7 +40,7 @@ def person_detail(request, slug):
     if person is None:
         raise Http404("No such person.")
     publications = list(live_publications_by_person(person.pk)
-                        .only(*CARD_FIELDS, "authors", "reviewer_id").order_by("-published_at", "-pk"))
+                        .only(*CARD_FIELDS, "authors", "reviewer_id", "sign_offs").order_by("-published_at", "-pk"))
     if not publications:
         raise Http404("No such person.")
     canonical = person_slug(person)
@@ -48,7 +48,8 @@ def person_detail(request, slug):
         return redirect("public:person", slug=canonical)
     profile = getattr(person, "reviewer_profile", None)
     written = [p for p in publications if any(a.get("id") == person.pk for a in p.authors)]
-    reviewed = [p for p in publications if p.reviewer_id == person.pk]
+    reviewed = [p for p in publications
+                if p.reviewer_id == person.pk or any(s.get("id") == person.pk for s in p.sign_offs)]
     name = person.get_full_name() or person.get_username()
     context = {"name": name, "profile": profile, "written": written, "reviewed": reviewed}
     return public_response(

@@ -56,5 +56,6 @@ def live_publications_in_topic(slug: str):
 
 
 def live_publications_by_person(user_id: int):
-    """Live publications the person wrote (as the snapshot's byline says) or medically reviewed."""
-    return live_publications().filter(Q(reviewer_id=user_id) | _json_list_holds("authors", "id", user_id))
+    """Live publications the person wrote (as the snapshot's byline says) or signed a review step of."""
+    return live_publications().filter(Q(reviewer_id=user_id) | _json_list_holds("authors", "id", user_id)
+                                      | _json_list_holds("sign_offs", "id", user_id))

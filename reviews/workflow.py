@@ -349,8 +349,8 @@ def _signer(user) -> dict:
     """How a signature names its signer to readers: from the reviewer profile when there is one."""
     profile = ReviewerProfile.objects.filter(user=user).first()
     if profile is None:
-        return {"name": user.get_full_name() or user.get_username(), "credentials": "", "slug": ""}
-    return {"name": profile.display_name, "credentials": profile.credentials, "slug": profile.slug}
+        return {"id": user.pk, "name": user.get_full_name() or user.get_username(), "credentials": "", "slug": ""}
+    return {"id": user.pk, "name": profile.display_name, "credentials": profile.credentials, "slug": profile.slug}
 
 
 def _notify_after_commit(event: str, article: Article, *, actor) -> None:

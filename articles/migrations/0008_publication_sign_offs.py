@@ -10,7 +10,7 @@ def backfill(apps, schema_editor):
     for publication in Publication.objects.filter(sign_offs=[]).iterator():
         # The historical manager is a plain one, so this update is allowed here and nowhere else.
         Publication.objects.filter(pk=publication.pk).update(sign_offs=[{
-            "step": "Medical review", "name": publication.reviewer_name,
+            "id": publication.reviewer_id, "step": "Medical review", "name": publication.reviewer_name,
             "credentials": publication.reviewer_credentials, "slug": publication.reviewer_slug,
             "signed_at": publication.reviewed_at.isoformat(),
         }])

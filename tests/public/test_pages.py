@@ -348,3 +348,21 @@ def test_a_signed_in_person_sees_public_pages_exactly_as_everyone_else(client):
     for response in signed_in:
         assert "Cookie" not in response.get("Vary", "")
         assert not response.cookies
+
+
+def test_each_signer_of_a_medicine_lists_it_on_their_people_page(client):
+    from django.contrib.auth.models import Group
+
+    from reviews.workflow import article_approve
+    from tests.factories import ALL_YES, as_reviewed, make_in_review, make_reviewer
+
+    article = make_in_review(type_key="medicine", title="Naproxen for pain")
+    medical = make_reviewer(first_name="Mia", last_name="Stone", credentials="MD")
+    pharmacist = make_reviewer(first_name="Per", last_name="Lund", credentials="PharmD")
+    pharmacist.groups.add(Group.objects.get(name="Pharmacists"))
+    for signer in (medical, pharmacist):
+        article_approve(**as_reviewed(article), by=signer, checklist=dict(ALL_YES), rating=4)
+
+    for signer in (medical, pharmacist):
+        page = client.get(f"/people/{signer.reviewer_profile.slug}/").content.decode()
+        assert "Naproxen for pain" in page
