@@ -28,7 +28,7 @@ from reviews.comments import passage_still_there
 from ..forms.review import CommentForm, CommentReplyForm, DashboardFilterForm, ReviewForm, UnpublishForm
 from reviews.models import ReviewComment
 from reviews.permissions import (article_for_view, available_actions, comment_verbs, is_editor, is_reviewer, is_writer,
-                                 may_create)
+                                 may_create, role_refusal)
 from reviews.services import comment_add, comment_answer, comment_reply, comment_resolve
 from reviews.states import Action
 from reviews.steps import progress
@@ -375,6 +375,7 @@ def _review_context(request, article, form, refusal) -> dict:
         "comment_verbs": comment_verbs(request.user, article),
         "comment_form": CommentForm(prefix="new"),
         "can_comment": Action.COMMENT in available_actions(request.user, article),
+        "approval_refusal": role_refusal(request.user, article, Action.APPROVE),
         "pending_corrections": pending_medical_corrections(article),
         "submitted_revision": article.submitted_revision,
         "progress": progress(article),

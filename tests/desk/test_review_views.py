@@ -220,3 +220,18 @@ def test_a_resubmission_with_no_edit_shows_no_changes_since_the_round(client):
 
     assert '<strong aria-current="true">Since your last round' in page
     assert "<strong>0 changes</strong>" in page
+
+
+def test_a_reviewer_who_cannot_sign_the_next_step_is_told_why_and_offered_no_approve_button(client):
+    medicine = make_in_review(type_key="medicine")
+    client.force_login(make_reviewer())  # a medical reviewer, not a pharmacist
+    from reviews.workflow import article_approve
+    from tests.factories import ALL_YES, as_reviewed, another_reviewer
+
+    article_approve(**as_reviewed(medicine), by=another_reviewer(), checklist=dict(ALL_YES), rating=4)
+
+    page = client.get(reverse("desk:review", args=[medicine.pk])).content.decode()
+
+    assert "The next step, Pharmacist review, is signed by a member of Pharmacists." in page
+    assert 'value="approve"' not in page
+    assert 'value="request_changes"' in page
