@@ -37,6 +37,18 @@ def create_default_steps(apps, schema_editor):
                                   credentials_required=True, checklist=PHARMACIST_CHECKLIST)
 
 
+def sign_offs_link_their_reviewer(apps, schema_editor):
+    """Sign-offs backfilled by articles.0008 before reviews.0005 found the reviewer's slug take it
+    now, so readers' links and JSON-LD point at the reviewer's page."""
+    Publication = apps.get_model("articles", "Publication")
+    for publication in Publication.objects.exclude(reviewer_slug="").iterator():
+        sign_offs = publication.sign_offs or []
+        if len(sign_offs) == 1 and not sign_offs[0].get("slug"):
+            # The historical manager is a plain one, so this update is allowed here and nowhere else.
+            Publication.objects.filter(pk=publication.pk).update(
+                sign_offs=[{**sign_offs[0], "slug": publication.reviewer_slug}])
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -76,4 +88,5 @@ class Migration(migrations.Migration):
             constraint=models.UniqueConstraint(fields=('article_type', 'position'), name='one_review_step_per_position'),
         ),
         migrations.RunPython(create_default_steps, migrations.RunPython.noop),
-]
+        migrations.RunPython(sign_offs_link_their_reviewer, migrations.RunPython.noop),
+    ]
