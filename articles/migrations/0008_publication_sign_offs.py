@@ -29,4 +29,4 @@ class Migration(migrations.Migration):
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
-]
+    ]
