@@ -7,9 +7,9 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from articles.errors import NotAllowed, TransitionRefused
-from articles.models import Article, AuditEntry, Publication
+from articles.models import Article, ArticleType, AuditEntry, Publication
 from reviews.comments import NewComment
-from reviews.models import ReviewStep
+from reviews.models import MANDATORY_CHECKLIST_KEYS, Review, ReviewComment, ReviewStep
 from reviews.permissions import available_actions
 from reviews.steps import progress
 from reviews.workflow import article_approve, article_request_changes, article_submit, article_withdraw
@@ -53,6 +53,7 @@ def test_a_medicine_needs_a_medical_and_then_a_pharmacist_sign_off():
 
     sign(article, pharmacist)
 
+    assert reload(article).status == Article.Status.PUBLISHED
     publication = reload(article).live_publication
     assert [(s["step"], s["name"], s["credentials"]) for s in publication.sign_offs] == [
         ("Medical review", "Rita Osei", "MD"), ("Pharmacist review", "Per Lund", "PharmD")]
@@ -67,12 +68,13 @@ def test_each_signature_is_an_audit_row():
         "submit", "sign_off", "approve"]
 
 
-def test_readers_see_both_reviewers_and_json_ld_lists_them(client):
+def test_readers_see_both_reviewers_and_json_ld_lists_them(client, django_assert_max_num_queries):
     article = make_in_review(type_key="medicine", title="Naproxen for pain")
     sign(article, make_reviewer(credentials="MD"))
     sign(article, make_pharmacist())
 
-    page = client.get(f"/articles/{reload(article).slug}/").content.decode()
+    with django_assert_max_num_queries(4):
+        page = client.get(f"/articles/{reload(article).slug}/").content.decode()
 
     assert "Rita Osei, MD</strong></a> (medical review) and" in page
     assert "Per Lund, PharmD</strong></a> (pharmacist review)" in page
@@ -117,10 +119,12 @@ SIGNERS = {
     "writer": make_writer,
     "editor": make_editor,
 }
+# "in both groups" signs step 1 (so at step 1 they have not signed yet, and may).
 STEP_MATRIX = {
-    ("medical reviewer", 1): True, ("pharmacist", 1): False, ("writer", 1): False, ("editor", 1): False,
-    ("medical reviewer", 2): False, ("pharmacist", 2): True, ("writer", 2): False, ("editor", 2): False,
-    ("first signer", 2): False,
+    ("medical reviewer", 1): True, ("pharmacist", 1): False, ("in both groups", 1): True,
+    ("writer", 1): False, ("editor", 1): False,
+    ("medical reviewer", 2): False, ("pharmacist", 2): True, ("in both groups", 2): False,
+    ("writer", 2): False, ("editor", 2): False,
 }
 
 
@@ -130,7 +134,7 @@ def test_who_may_sign_each_step_of_a_medicine(who, step):
     first = make_user(groups=["Medical reviewers", PHARMACISTS], credentials="MD, PharmD")
     if step == 2:
         sign(article, first)
-    person = first if who == "first signer" else SIGNERS[who]()
+    person = first if who == "in both groups" else SIGNERS[who]()
 
     assert ("approve" in available_actions(person, reload(article))) is STEP_MATRIX[(who, step)]
 
@@ -148,15 +152,35 @@ def test_an_edit_restarts_the_review_from_the_first_step():
         sign(article, make_pharmacist())
 
 
+def test_a_signature_before_an_edit_does_not_count_towards_the_new_review():
+    writer, medical = make_writer(), make_reviewer()
+    article = make_in_review(writer, type_key="medicine")
+    sign(article, medical)
+    article_withdraw(article=reload(article), by=writer)
+    edit_article(article, writer, summary="A clearer summary of what it does.")
+    article_submit(article=reload(article), by=writer)
+
+    sign(article, medical)
+    assert progress(reload(article)).describe() == "2 of 2: awaiting Pharmacist review"
+    sign(article, make_pharmacist())
+
+    assert [s["step"] for s in reload(article).live_publication.sign_offs] == ["Medical review", "Pharmacist review"]
+
+
 def test_request_changes_at_the_second_step_sends_the_article_back():
     article = make_in_review(type_key="medicine")
     sign(article, make_reviewer())
 
-    article_request_changes(**as_reviewed(article), by=make_pharmacist(),
+    pharmacist = make_pharmacist()
+
+    article_request_changes(**as_reviewed(article), by=pharmacist,
                             comments=[NewComment("dosing_statement", "Name the maximum daily dose.")])
 
     assert reload(article).status == Article.Status.DRAFT
     assert not Publication.objects.filter(article=article).exists()
+    assert list(ReviewComment.objects.filter(article=article).values_list("section", "text", "author")) == [
+        ("dosing_statement", "Name the maximum daily dose.", pharmacist.pk)]
+    assert Review.objects.get(article=article, reviewer=pharmacist).decision == Review.Decision.CHANGES_REQUESTED
 
 
 def test_each_step_answers_its_own_checklist():
@@ -165,15 +189,18 @@ def test_each_step_answers_its_own_checklist():
     step = ReviewStep.objects.get(article_type__key="medicine", position=2)
     assert "balance" not in step.checklist_keys() and "dosing_safe" in step.mandatory_keys()
 
+    assert step.mandatory_keys() == tuple(key for key in MANDATORY_CHECKLIST_KEYS if key in step.checklist)
+
     with pytest.raises(TransitionRefused) as refused:
         sign(article, make_pharmacist(), checklist={**ALL_YES, "dosing_safe": False, "balance": False})
 
     assert list(refused.value.by_field()) == ["checklist.dosing_safe"]
+    assert reload(article).status == Article.Status.IN_REVIEW
 
 
 def test_adding_a_step_is_a_row_of_data():
     legal = Group.objects.create(name="Legal")
-    ReviewStep.objects.create(article_type_id=make_in_review(type_key="condition").article_type_id,
+    ReviewStep.objects.create(article_type=ArticleType.objects.get(key="condition"),
                               position=2, name="Legal review", group=legal, credentials_required=False)
     article = make_in_review(type_key="condition")
     sign(article, make_reviewer())
