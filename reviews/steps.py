@@ -57,10 +57,11 @@ class Progress:
         return f"{len(self.signed) + 1} of {len(self.steps)}: awaiting {self.current.name}"
 
 
-def progress(article: Article) -> Progress:
-    """The review of the current submission: three queries, once per page or transition."""
+def progress(article: Article, *, fresh: bool = False) -> Progress:
+    """The review of the current submission: three queries, once per page or transition (kept on
+    the article object; `fresh` after a signature, which changes no field of the article)."""
     cached = getattr(article, "_review_progress", None)
-    if cached is not None and cached[0] == (article.status, article.submitted_revision_id):
+    if not fresh and cached is not None and cached[0] == (article.status, article.submitted_revision_id):
         return cached[1]
     steps = steps_for(article.article_type)
     submission = current_submission(article)

@@ -295,7 +295,7 @@ def _decide(request, article, form) -> str | None:
                         go_live_at=go_live_at, **bound)
         article.refresh_from_db()
         if article.status == Article.Status.IN_REVIEW:
-            messages.success(request, f"Signed. The review now stands at step {progress(article).describe()}.")
+            messages.success(request, f"Signed. The review now stands at step {progress(article, fresh=True).describe()}.")
             return reverse("desk:article", kwargs={"pk": article.pk})
         if article.status == Article.Status.SCHEDULED:
             messages.success(request, f"Approved. It goes live {go_live_at:%d %b %Y %H:%M}.")

@@ -235,3 +235,12 @@ def test_a_reviewer_who_cannot_sign_the_next_step_is_told_why_and_offered_no_app
     assert "The next step, Pharmacist review, is signed by a member of Pharmacists." in page
     assert 'value="approve"' not in page
     assert 'value="request_changes"' in page
+
+
+def test_signing_the_first_step_of_a_medicine_says_what_it_waits_for_next(client):
+    medicine = make_in_review(type_key="medicine")
+    client.force_login(make_reviewer())
+
+    response = client.post(reverse("desk:review", args=[medicine.pk]), approve_data(medicine), follow=True)
+
+    assert "The review now stands at step 2 of 2: awaiting Pharmacist review." in response.content.decode()
