@@ -20,3 +20,14 @@ class ArticlesConfig(AppConfig):
         )
         reversion.register(ArticleSection)
         reversion.register(Reference)
+
+        # The rule files are read (and a broken one refused) as the site starts, and so is the
+        # publisher's profile: a typo must not silently turn a rule off.
+        from django.conf import settings
+        from django.core.exceptions import ImproperlyConfigured
+
+        from .checks import CODES
+        from .checks.profiles import validate
+        problems = validate(getattr(settings, "CHECKS_PROFILE", {}) or {}, set(CODES))
+        if problems:
+            raise ImproperlyConfigured("CHECKS_PROFILE: " + "; ".join(problems))

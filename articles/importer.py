@@ -9,6 +9,7 @@ Plain-text conventions, those of the files writers bring from elsewhere:
 - A heading is a short line (at most 120 characters and 16 words) that starts with a capital or a
   digit and does not end like a sentence (".", "!", ",", ";"). One ending in ":" is a heading only
   when it names a safety section or the references: "Here are some tips:" introduces a list.
+  A "label: value" line whose value holds a number ("Dosage: 250-500 mg daily") is a paragraph.
 - A run of bullets whose items all reappear later as lines is a table of contents: it is dropped,
   and those lines are headings however long they are.
 - Title: the first line, when it is a heading. A file that opens with prose takes its first
@@ -128,6 +129,9 @@ def looks_like_heading(line: str) -> bool:
         return False
     if line.endswith(":"):
         return section_for_heading(line) is not None or is_references_heading(line)
+    label, colon, value = line.partition(":")
+    if colon and any(char.isdigit() for char in value):
+        return False  # "Dosage: 250-500 mg daily" is a line of data, not a heading
     return not line.endswith(SENTENCE_ENDINGS)
 
 

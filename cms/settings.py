@@ -48,6 +48,17 @@ INSTALLED_APPS = [
 
 # Where an article, a publication or a topic lives for readers. Set here, not in the models,
 # because the articles app names no other app: the public site owns its addresses.
+# The automated checks for this publisher (articles/checks/profiles.py): turn rules on or off,
+# change a severity, allow a licensed medicine's brand, set the plain-language targets. Per
+# article type under "types". The rules themselves are files in articles/checks/rules/.
+CHECKS_PROFILE = {
+    "plain_language": {"reading_age": [9, 11], "warn_above": 14, "long_sentence_words": 25},
+    "types": {
+        # A medicine article states what its medicine is licensed for: not a disease claim.
+        "medicine": {"licensed_indication": True},
+    },
+}
+
 ABSOLUTE_URL_OVERRIDES = {
     "articles.article": lambda article: reverse("public:detail", kwargs={"slug": article.slug}),
     "articles.publication": lambda publication: reverse("public:detail", kwargs={"slug": publication.slug}),

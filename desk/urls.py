@@ -10,6 +10,7 @@ urlpatterns = [
     path("", review.dashboard, name="dashboard"),
     path("notifications/", preferences.notification_preferences, name="notifications"),
     path("gate/", editorial.gate_check, name="gate"),
+    path("checks/", checks.checks_handbook, name="checks"),
     path("images/upload/", images.image_upload, name="image_upload"),
     path("articles/new/", editorial.article_new, name="new"),
     path("articles/<int:pk>/", review.article_workspace, name="article"),

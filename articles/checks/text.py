@@ -32,7 +32,7 @@ _CONTAINER_TAGS = frozenset({"ul", "ol", "table", "tr", "div", "br", "hr"})
 
 # A sentence ends at ".", "!" or "?" (after optional closing quotes or brackets) followed by space
 # and something that can start a sentence. Citation markers after the stop are moved back below.
-_SENTENCE_END_RE = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“‘(\[]?[A-Z0-9\[])")
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?…])[\"”’)]*(?=\s+[\"“‘(\[]?[A-Z0-9\[])")
 _ABBREVIATION_RE = re.compile(r"\b(?:e\.g|i\.e|etc|vs|approx|dr|mr|mrs|ms|prof|st|fig|ref|al|inc|ltd)\.$",
                               re.IGNORECASE)
 _LEADING_MARKERS_RE = re.compile(r"^((?:\[\s*\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\s*\]\s*)+)")
@@ -90,6 +90,9 @@ class Block:
     text: str
     index: int  # position in the whole document, for "the next block"
     sentences: list[Sentence] = field(default_factory=list)
+    # For a list item: the sentence that introduces the list ("It can help with:"), which the
+    # item completes; None when the item stands on its own.
+    lead: Sentence | None = None
 
     @cached_property
     def folded(self) -> str:
@@ -155,8 +158,17 @@ def html_blocks(markup: str) -> list[tuple[str, str]]:
     return blocks
 
 
+def _sentence_spans(text: str):
+    start = 0
+    for match in _SENTENCE_END_RE.finditer(text):
+        yield start, match.end()
+        start = match.end()
+    yield start, len(text)
+
+
 def split_sentences(text: str) -> list[str]:
-    pieces = _SENTENCE_END_RE.split(text)
+    # Closing quotes and brackets stay with their sentence: "... the word “cure.”" is quoted.
+    pieces = [text[start:end] for start, end in _sentence_spans(text)]
     sentences: list[str] = []
     for piece in pieces:
         piece = piece.strip()
@@ -187,6 +199,7 @@ class Document:
         self.reference_numbers = frozenset(range(1, len(content.references) + 1))
         self.blocks: list[Block] = []
         self.links: list[Link] = []
+        self._lead: Sentence | None = None
         self._add_line("title", content.title)
         self._add_line("summary", content.summary)
         self._add_html("body", content.body)
@@ -211,6 +224,18 @@ class Document:
         block = Block(field_name, kind, text, len(self.blocks))
         pieces = [text] if kind == "heading" else split_sentences(text)
         block.sentences = [Sentence(field_name, block, piece, self.cites(piece)) for piece in pieces]
+        previous = self.blocks[-1] if self.blocks else None
+        if previous is None or previous.field != field_name:
+            self._lead = None
+        if kind == "item":
+            block.lead = self._lead
+        elif kind == "heading" or not block.sentences:
+            self._lead = None
+        else:
+            # A list is read with the sentence that introduces it: one that ends with a colon or
+            # with no stop at all ("It is capable of:", "Benefits include").
+            last = block.sentences[-1]
+            self._lead = last if not last.text.rstrip("\"”’)").endswith((".", "!", "?", "…")) else None
         self.blocks.append(block)
 
     def cites(self, text: str) -> bool:
@@ -231,6 +256,11 @@ class Document:
         if following < len(self.blocks) and self.blocks[following].field == block.field:
             return self.blocks[following]
         return None
+
+    @cached_property
+    def subject_words(self) -> frozenset[str]:
+        """The title's longer words: what the article is about ("promethazine", "melatonin")."""
+        return frozenset(word for word in WORD_RE.findall(fold(self.content.title)) if len(word) > 3)
 
     @cached_property
     def lead_text(self) -> str:

@@ -22,6 +22,9 @@ class CheckedFinding:
     field = property(lambda self: self.finding.field)
     excerpt = property(lambda self: self.finding.excerpt)
     is_error = property(lambda self: self.finding.is_error)
+    trigger = property(lambda self: self.finding.trigger)
+    fix = property(lambda self: self.finding.fix)
+    policy = property(lambda self: self.finding.policy)
 
     @property
     def field_label(self) -> str:
@@ -46,7 +49,8 @@ class CheckedFinding:
         return f"field-{self.field}"
 
     def as_json(self) -> dict:
-        return {**self.finding.as_json(), "field": self.field,
+        return {**self.finding.as_json(), "message": self.message, "field": self.field,
+                "trigger": self.trigger, "fix": self.fix, "policy": self.policy,
                 "reason": self.waiver.reason if self.waiver else ""}
 
 

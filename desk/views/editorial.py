@@ -17,6 +17,8 @@ from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from articles.checks.profiles import profile_for
+from articles.checks.readability import article_readability
 from articles.checks.waivers import by_field, check_content
 from articles.content import ArticleContent, normalise_lead_image
 from articles.diff import diff_content
@@ -80,10 +82,13 @@ def _editor_context(form, formset, article=None, lead_form=None):
     article_type = ArticleType.objects.filter(key=content.article_type_key).first()
     # The automated checks, shown at their fields; refreshed on every render, so on every save.
     findings = by_field(check_content(content, article_type, article) if article_type else [])
+    # Plain-language advice (reading age, long sentences, passive, jargon) beside each field; never a gate.
+    readability = article_readability(content, profile=profile_for(article_type))
     return {
         "form": form, "formset": formset, "article": article, "lead_form": lead_form,
-        "findings": findings,
-        "section_rows": [(section, field, findings.get(section.key, [])) for section, field in form.section_fields()],
+        "findings": findings, "readability": readability,
+        "section_rows": [(section, field, findings.get(section.key, []), readability.get(section.key))
+                         for section, field in form.section_fields()],
         "gate_failures": gate_failures(content, article_type) if article_type else [],
         "required_sections": set(article_type.required_sections) if article_type else set(),
         "type_requirements_json": json.dumps({t.key: t.required_sections for t in ArticleType.objects.all()}),
@@ -209,7 +214,10 @@ def gate_check(request):
         article = article_for_view(request.user, int(request.GET["article"]))
     findings = check_content(content, form.cleaned_data["article_type"], article)
     return JsonResponse({"failures": [{"field": f.field, "message": f.message} for f in failures],
-                         "findings": [finding.as_json() for finding in findings]})
+                         "findings": [finding.as_json() for finding in findings],
+                         "readability": {name: measures.as_json()
+                                         for name, measures in article_readability(
+                                             content, profile=profile_for(form.cleaned_data["article_type"])).items()}})
 
 
 @never_cache

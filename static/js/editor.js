@@ -1,6 +1,6 @@
 // Article editor enhancements. The form works without this file: it only adds the live gate
-// panel and the check findings under each field, required-section markers that follow the chosen
-// type, and an "Add a reference" button.
+// panel, the check findings and the plain-language advice under each field, required-section
+// markers that follow the chosen type, and an "Add a reference" button.
 (function () {
   "use strict";
   const form = document.getElementById("article-form");
@@ -70,6 +70,7 @@
         if (!data) return;
         renderGate(data.failures);
         if (Array.isArray(data.findings)) renderFindings(data.findings);
+        if (data.readability) renderReadability(data.readability);
       })
       .catch(function () { /* the server-rendered verdict stays; saving still works */ });
   }
@@ -118,6 +119,27 @@
           excerpt.textContent = finding.excerpt;
           item.append(" ", excerpt);
         }
+        if (finding.trigger) {
+          const trigger = document.createElement("span");
+          trigger.className = "finding-trigger";
+          const words = document.createElement("mark");
+          words.textContent = finding.trigger;
+          trigger.append("Flagged words: ", words, ".");
+          item.append(" ", trigger);
+        }
+        if (finding.fix) {
+          const fix = document.createElement("span");
+          fix.className = "finding-fix";
+          fix.textContent = "How to fix: " + finding.fix;
+          item.append(" ", fix);
+        }
+        if (finding.policy && form.dataset.checksUrl) {
+          const policy = document.createElement("a");
+          policy.className = "finding-policy";
+          policy.href = form.dataset.checksUrl + "#" + encodeURIComponent(finding.policy);
+          policy.textContent = "Policy";
+          item.append(" ", policy);
+        }
         if (finding.reason) {
           const reason = document.createElement("span");
           reason.className = "finding-reason";
@@ -126,6 +148,37 @@
         }
         list.append(item);
       });
+    });
+  }
+  // Plain-language advice per field (the same markup as templates/partials/_readability.html).
+  // Only what changed is rewritten: each box is a polite live region, and rewriting unchanged
+  // text would have a screen reader read every box again at each pause in typing.
+  function setText(element, text) {
+    if (element.textContent !== text) element.textContent = text;
+  }
+  function renderReadability(measures) {
+    document.querySelectorAll("[data-readability-for]").forEach(function (box) {
+      const measure = measures[box.dataset.readabilityFor] || { headline: "", counts: "", details: [] };
+      const headline = box.querySelector("[data-readability-headline]");
+      const counts = box.querySelector("[data-readability-counts]");
+      const details = box.querySelector("[data-readability-details]");
+      setText(headline, measure.headline);
+      headline.parentElement.hidden = !measure.headline;
+      setText(counts, measure.counts);
+      counts.hidden = !measure.counts;
+      const list = details.querySelector("ul");
+      const shown = Array.prototype.map.call(list.children, function (item) { return item.textContent; });
+      if (shown.join("\n") !== measure.details.join("\n")) {
+        list.textContent = "";
+        measure.details.forEach(function (line) {
+          const item = document.createElement("li");
+          item.textContent = line;
+          list.append(item);
+        });
+      }
+      details.hidden = !measure.details.length;
+      box.className = "readability" + (measure.verdict ? " readability-" + measure.verdict.replace(/ /g, "-") : "");
+      box.hidden = !(measure.headline || measure.counts);
     });
   }
   form.addEventListener("input", scheduleGate);

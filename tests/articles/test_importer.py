@@ -316,3 +316,13 @@ def test_an_imported_draft_is_a_revision_by_its_author(tmp_path):
     assert history[0].revision.user == writer
     assert history[0].revision.get_comment() == "Imported from tea.txt"
     assert list(Article.objects.get().authors.all()) == [writer]
+
+
+def test_a_label_line_with_an_amount_is_a_paragraph_so_the_dose_check_reads_it(tmp_path):
+    from articles.checks import run_checks
+    from articles.importer import parse_file
+    path = tmp_path / "dose.txt"
+    path.write_text("Valerian root\n\nWhat it is\nA plant used for sleep.\nDosage: 250-500 mg daily\n")
+    content = parse_file(path).content("substance")
+    assert "<p>Dosage: 250-500 mg daily</p>" in content.body
+    assert "DOSE_UNSOURCED" in {finding.code for finding in run_checks(content)}

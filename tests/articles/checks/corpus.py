@@ -32,7 +32,7 @@ FIRES: list[tuple[tuple[str, ...], str]] = [
     # ABSOLUTE_EFFICACY
     (("ABSOLUTE_EFFICACY",), "Ashwagandha is a remarkably effective way to calm the mind."),
     (("ABSOLUTE_EFFICACY",), "This blend is guaranteed to give you deeper sleep."),
-    (("ABSOLUTE_EFFICACY",), "Chamomile tea is the best natural remedy for restless nights."),
+    (("ABSOLUTE_EFFICACY", "DISEASE_CLAIM"), "Chamomile tea is the best natural remedy for restless nights."),
     (("ABSOLUTE_EFFICACY",), "A few drops of lavender oil will transform your evenings."),
     (("ABSOLUTE_EFFICACY",), "Turmeric is a potent anti-inflammatory that works for everyone."),
     # PROMISE_HEDGE
@@ -96,6 +96,15 @@ FIRES: list[tuple[tuple[str, ...], str]] = [
     (("DUPLICATE_PARAGRAPH",), f"<p>{_REPEATED}</p><p>{_REPEATED.replace('deeply', 'soundly')}</p>"),
     # KEYWORD_STUFFING
     (("KEYWORD_STUFFING",), _WIND_DOWN),
+    # Sellers' ways of saying the same things, in words the first rules did not know.
+    (("DISEASE_CLAIM",), "Our calming gummies are perfect for anyone living with chronic anxiety."),
+    (("DISEASE_CLAIM",), "<p>Regular use of the tincture can:</p><ul><li>Ease joint pain</li></ul>"),
+    (("ANECDOTE_AS_EVIDENCE",), "Mums swear by these drops for teething nights."),
+    (("DOSE_UNSOURCED",), "Stir ¼ teaspoon of the powder into warm milk."),
+    (("SAFETY_MINIMISATION",), "You will sleep deeply without waking up groggy."),
+    (("RESEARCH_WITHOUT_REFERENCE",), "The calming effect of the root has been well documented."),
+    (("SELF_TITRATION",), "Anyone who doesn't feel the full effect after an hour can take another capsule."),
+    (("PRODUCT_RECOMMENDATION",), "Here are the two blends we recommend this winter."),
 ]
 
 NEAR_MISSES: list[str] = [
@@ -183,4 +192,17 @@ NEAR_MISSES: list[str] = [
     "Grapefruit juice can raise the level of some medicines in the blood.",
     "Do not take more than the leaflet says.",
     "Speak to a GP if your symptoms do not improve after 7 days.",
+    # Health-service writing: licensed uses, hedged findings, advice about habits, denials.
+    "Melatonin is a medicine used to treat short-term sleep problems in adults over 55.",
+    "Regular exercise can help reduce stress and improve your sleep.",
+    "There's little good evidence that lavender oil helps people sleep.",
+    "It's not clear whether magnesium supplements relieve leg cramps.",
+    "Valerian might be helpful for mild sleep problems, but the studies are small.",
+    "People with lower doses of vitamin D in their blood were more often tired.",
+    "Newspaper stories about a “miracle cure” for tinnitus are not based on research.",
+    "Medicines that prevent migraines are prescribed when attacks are frequent.",
+    "You'll usually take the tablets about 30 minutes before you go to bed.",
+    "Common side effects include a dry mouth and feeling sleepy. Alcohol increases the risk of side effects.",
+    "The plant has been studied for anxiety, but the results are mixed.",
+    "Some preliminary studies suggest the tea might ease mild anxiety.",
 ]

@@ -1,5 +1,10 @@
 """The checks against a labelled corpus: recall and precision of at least 0.9 each."""
-from articles.checks import CODES, run_checks
+from pathlib import Path
+
+import pytest
+
+from articles.checks import CODES, RULES, run_checks
+from articles.checks.scoring import score_corpus
 from articles.content import ArticleContent
 from articles.models import ArticleType
 from tests.factories import SECTION_TEXT
@@ -61,3 +66,27 @@ def test_the_checks_find_what_the_corpus_labels_with_recall_and_precision_of_at_
     assert recall >= MIN_RECALL
     assert precision >= MIN_PRECISION
 
+
+
+# --- The development corpus of real pages (../shared/checks-corpus/), when it is present ---
+
+REAL_CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "checks-corpus"
+
+
+@pytest.mark.skipif(not (REAL_CORPUS / "labels.json").exists(), reason="../shared/checks-corpus/ is not here")
+def test_the_checks_score_at_least_0_9_recall_and_precision_on_real_pages_nobody_here_wrote():
+    substance = ArticleType.objects.get(key="substance")
+    scored = score_corpus(REAL_CORPUS, lambda content: run_checks(content, substance))
+    hits, misses, alarms = scored.figures()
+    print(f"\nreal corpus: {len(scored.files)} files, {hits} found, {misses} missed, {alarms} false alarms; "
+          f"recall {scored.recall():.2f}, precision {scored.precision():.2f}")
+    for item in scored.files:
+        if item.misses or item.false_alarms:
+            print(f"  {item.name}: missed {sorted(item.misses)}, false alarms {sorted(item.false_alarms)}")
+    assert scored.recall() >= MIN_RECALL
+    assert scored.precision() >= MIN_PRECISION
+    # An error is a block on submission: on a good page, none that the labels forbid.
+    errors = {rule.code for rule in RULES if rule.severity == "error"}
+    good_pages = [item for item in scored.files if item.name.startswith("quality/")]
+    assert all(not (item.false_alarms & errors) for item in good_pages), [
+        (item.name, sorted(item.false_alarms & errors)) for item in good_pages]
