@@ -200,6 +200,9 @@ if PRODUCTION:
 # TinyMCE 7 is GPL-licensed; this project is open source.
 TINYMCE_DEFAULT_CONFIG = {
     "license_key": "gpl",
+    # English is built in; left to LANGUAGE_CODE, django-tinymce asks for an en_GB pack that
+    # TinyMCE does not ship (a 404 and a console error on every editor page).
+    "language": "en",
     "menubar": False,
     "branding": False,
     "promotion": False,
