@@ -79,7 +79,7 @@ def phrase_hits(rule: RuleSpec, document: Document, profile, patterns=None) -> I
     for block in document.blocks:
         if not rule.applies_to(block.field) or (block.is_heading and not rule.headings):
             continue
-        block_text = block.folded if block.lead is None else f"{block.lead.folded} {block.folded}"
+        block_text = block.folded_with_lead
         if rule_filter is not None and not rule_filter.may_match(block_text):
             continue
         candidates = [pattern for pattern in patterns if pattern.may_match(block_text)]
@@ -345,6 +345,10 @@ def _is_proper_name(gram: tuple[str, ...], document: Document) -> bool:
 
 # --- duplicates ---
 
+MAX_DUPLICATE_CANDIDATES = 8
+MAX_PARAGRAPHS_PER_SHINGLE = 32
+
+
 def find_duplicate_paragraphs(rule: RuleSpec, document: Document, profile) -> Iterator[Hit]:
     params = rule.params
     min_words, near = int(params.get("min_words", 12)), float(params.get("near", 0.8))
@@ -366,11 +370,18 @@ def find_duplicate_paragraphs(rule: RuleSpec, document: Document, profile) -> It
         if original is None:
             shared = Counter(other for shingle in sketch for other in index.get(shingle, ()))
             needed = min(sketch_matches, len(sketch))
-            original = next((other for other in sorted(shared) if shared[other] >= needed
-                             and _near_duplicates(shingles, seen[other][1], near)), None)
+            # The few that share most of the sketch, earliest first: compared in full, so text
+            # built from a small stock of sentences stays linear rather than comparing all pairs.
+            closest = sorted((other for other in shared if shared[other] >= needed),
+                             key=lambda other: (-shared[other], other))[:MAX_DUPLICATE_CANDIDATES]
+            original = next((other for other in sorted(closest)
+                             if _near_duplicates(shingles, seen[other][1], near)), None)
             first_seen[tokens] = len(seen)
         for shingle in sketch:
-            index[shingle].append(len(seen))
+            # A shingle in many paragraphs' sketches ("of the", a stock phrase) tells them apart
+            # no better than chance: past a few, later paragraphs are not listed under it.
+            if len(index[shingle]) < MAX_PARAGRAPHS_PER_SHINGLE:
+                index[shingle].append(len(seen))
         seen.append((block, shingles))
         if original is not None:
             where = seen[original][0].field

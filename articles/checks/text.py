@@ -99,6 +99,11 @@ class Block:
         return fold(self.text)
 
     @cached_property
+    def folded_with_lead(self) -> str:
+        """The folded text, after its list's lead-in when it has one: what the rules pre-filter."""
+        return self.folded if self.lead is None else f"{self.lead.folded} {self.folded}"
+
+    @cached_property
     def words(self) -> list[str]:
         """Lower-case words without citation markers or possessive "'s", for counting and comparing."""
         text = self.folded
