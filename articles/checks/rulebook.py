@@ -181,7 +181,10 @@ def _optional(source: str, lists, where: str) -> re.Pattern | None:
 def _subjects(names: tuple[str, ...], lists, where: str) -> re.Pattern | None:
     if not names:
         return None
-    return compile_pattern(r"\b(?:%s)\b" % "|".join(f"{{{name}}}" for name in names), lists, where)
+    # Whole words only, not part of a compound ("yoga-inspired", "sertraline-free"), and not a
+    # modifier of something sold ("a yoga blend"): then the subject is the product.
+    return compile_pattern(r"(?<![\w-])(?:%s)(?![\w-])(?!\s+{product_nouns}\b)"
+                           % "|".join(f"{{{name}}}" for name in names), lists, where)
 
 
 def _examples(value, where: str) -> tuple[Example, ...]:
