@@ -102,10 +102,9 @@ def _first_hit(rule, candidates, sentence, text, own_start, cited, document, pro
             continue
         if not filtered and not pattern.may_match(text):
             continue
-        if pattern.unless is not None and pattern.unless.search(text):
+        if pattern.requires is not None and not _required(rule, pattern, text, document):
             continue
-        if pattern.requires is not None and not pattern.requires.search(text) and not (
-                rule.params.get("requires_or_lead") and pattern.requires.search(document.lead_text)):
+        if pattern.unless is not None and pattern.unless.search(text):
             continue
         for match in pattern.compiled.finditer(text):
             if match.end() <= own_start:
@@ -120,6 +119,19 @@ def _first_hit(rule, candidates, sentence, text, own_start, cited, document, pro
 def _unfolded(sentence: Sentence, text: str, own_start: int) -> str:
     """The matched-on text with its capitals back (the lead-in stays folded)."""
     return text[:own_start] + sentence.text if len(sentence.text) == len(text) - own_start else text
+
+
+def _required(rule: RuleSpec, pattern, text: str, document: Document) -> bool:
+    """The sentence (or, where the rule says so, the article's title and summary) holds what the
+    pattern requires; the derived needles rule most sentences out before the pattern runs."""
+    for source in (text, document.lead_text if rule.params.get("requires_or_lead") else None):
+        if source is None:
+            continue
+        if pattern.requires_needles and not contains_any(source, pattern.requires_needles):
+            continue
+        if pattern.requires.search(source):
+            return True
+    return False
 
 
 def _original(sentence: Sentence, match: re.Match, own_start: int) -> str:

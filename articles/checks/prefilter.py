@@ -48,7 +48,9 @@ def _better(one: frozenset[str] | None, other: frozenset[str] | None) -> frozens
     if not other:
         return one
     def rank(candidate):
-        return (min(len(n) for n in candidate) >= 3, -len(candidate), min(len(n) for n in candidate))
+        # A lone letter ("g" of grams) is in almost every sentence; a lone digit is not.
+        lone_letter = any(len(n) == 1 and n.isalpha() for n in candidate)
+        return (min(len(n) for n in candidate) >= 3, not lone_letter, -len(candidate), min(len(n) for n in candidate))
     return one if rank(one) >= rank(other) else other
 
 
@@ -85,8 +87,8 @@ def _item(op, value) -> frozenset[str] | None:
         minimum, _, body = value
         return _sequence(body) if minimum >= 1 else None
     if op == sre.IN:
-        if len(value) == 1 and value[0][0] == sre.LITERAL:
-            return frozenset({chr(value[0][1])})
+        if all(kind == sre.LITERAL for kind, _ in value):
+            return frozenset(chr(code) for _, code in value)  # [½¼¾]: one of these characters
         if all(kind == sre.CATEGORY and what == sre.CATEGORY_DIGIT or kind == sre.RANGE and what == (48, 57)
                for kind, what in value):
             return DIGITS  # \d or [0-9]: some digit is in the text

@@ -123,6 +123,7 @@ class Pattern:
     requires: re.Pattern | None  # only a sentence matching this counts
     answered_by: frozenset[str]
     subjects: re.Pattern | None  # a match whose clause names one of these as its subject is exempt
+    requires_needles: tuple[str, ...] = ()  # derived from `requires`, tried before it
 
     def may_match(self, text: str) -> bool:
         return not self.needles or contains_any(text, self.needles)
@@ -234,10 +235,11 @@ def rule_from(path: Path, data: dict, lists: dict[str, TermList]) -> RuleSpec:
             if name not in ANSWERS:
                 raise RuleFileError(f"{pattern_where}: answered_by takes {', '.join(ANSWERS)}, not {name!r}")
         needles = prefilter.needles(compiled)
+        requires = _optional(options.get("requires", rule_requires), lists, pattern_where)
         return Pattern(
             source=source, compiled=compiled, needles=needles,
             unless=_optional(options.get("unless", rule_unless), lists, pattern_where),
-            requires=_optional(options.get("requires", rule_requires), lists, pattern_where),
+            requires=requires, requires_needles=prefilter.needles(requires) if requires is not None else (),
             answered_by=frozenset(own_answers),
             subjects=_subjects(_strings(options.get("subjects", list(subjects)), where, "subjects"), lists,
                                pattern_where),
