@@ -96,7 +96,11 @@ def run_rules(rules: Iterable, document, profile) -> list[Finding]:
     """Every rule's findings, each (code, field, excerpt) once, in reading order. `rules` are
     rulebook.RuleSpec; `profile` (profiles.Profile) turns rules off and changes severities."""
     from .finders import FINDERS
+    from .prefilter import needle_index
+    from .rulebook import all_needles
 
+    rules = tuple(rules)
+    document.needle_index = needle_index(all_needles(rules))
     rows: list[tuple[int, int, int, Finding]] = []
     seen: set[tuple[str, str, str]] = set()
     for order, rule in enumerate(rules):

@@ -80,9 +80,10 @@ def phrase_hits(rule: RuleSpec, document: Document, profile, patterns=None) -> I
         if not rule.applies_to(block.field) or (block.is_heading and not rule.headings):
             continue
         block_text = block.folded_with_lead
-        if rule_filter is not None and not rule_filter.may_match(block_text):
+        present = document.needles_in(block_text)
+        if rule_filter is not None and not rule_filter.may_match(present):
             continue
-        candidates = [pattern for pattern in patterns if pattern.may_match(block_text)]
+        candidates = [pattern for pattern in patterns if pattern.may_match(present)]
         if not candidates:
             continue
         single = len(block.sentences) == 1 and block.lead is None
@@ -100,7 +101,7 @@ def _first_hit(rule, candidates, sentence, text, own_start, cited, document, pro
     for pattern in candidates:
         if cited and "cited" in pattern.answered_by:
             continue
-        if not filtered and not pattern.may_match(text):
+        if not filtered and not pattern.may_match(document.needles_in(text)):
             continue
         if pattern.requires is not None and not _required(rule, pattern, text, document):
             continue
@@ -127,7 +128,7 @@ def _required(rule: RuleSpec, pattern, text: str, document: Document) -> bool:
     for source in (text, document.lead_text if rule.params.get("requires_or_lead") else None):
         if source is None:
             continue
-        if pattern.requires_needles and not contains_any(source, pattern.requires_needles):
+        if pattern.requires_needles and document.needles_in(source).isdisjoint(pattern.requires_needles):
             continue
         if pattern.requires.search(source):
             return True

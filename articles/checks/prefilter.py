@@ -7,6 +7,7 @@ only on text that holds one of its needles. The needles are computed from the pa
 written by hand, so a term added to a rule can never be skipped by a stale shortcut.
 """
 import re
+from functools import lru_cache
 from re import _constants as sre
 from re import _parser as sre_parse
 
@@ -94,3 +95,29 @@ def _item(op, value) -> frozenset[str] | None:
             return DIGITS  # \d or [0-9]: some digit is in the text
     return None
 
+
+
+class NeedleIndex:
+    """All the needles of a set of rules in one Aho-Corasick automaton: one pass over a text finds
+    every needle in it (overlapping ones too), and each pattern then asks a set question instead
+    of scanning the text once per needle."""
+
+    def __init__(self, all_needles: frozenset[str]):
+        import ahocorasick
+
+        self.automaton = ahocorasick.Automaton()
+        for needle in all_needles:
+            self.automaton.add_word(needle, needle)
+        self.empty = not all_needles
+        if not self.empty:
+            self.automaton.make_automaton()
+
+    def present(self, text: str) -> frozenset[str]:
+        if self.empty:
+            return frozenset()
+        return frozenset(needle for _, needle in self.automaton.iter(text))
+
+
+@lru_cache(maxsize=8)
+def needle_index(all_needles: frozenset[str]) -> NeedleIndex:
+    return NeedleIndex(all_needles)

@@ -16,7 +16,6 @@ from pathlib import Path
 
 from . import prefilter
 from .context import Lexicon
-from .engine import contains_any
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"
 SEVERITIES = ("error", "warning")
@@ -124,9 +123,11 @@ class Pattern:
     answered_by: frozenset[str]
     subjects: re.Pattern | None  # a match whose clause names one of these as its subject is exempt
     requires_needles: tuple[str, ...] = ()  # derived from `requires`, tried before it
+    needle_set: frozenset[str] = frozenset()
 
-    def may_match(self, text: str) -> bool:
-        return not self.needles or contains_any(text, self.needles)
+    def may_match(self, present: frozenset[str]) -> bool:
+        """`present`: the needles a text holds (prefilter.NeedleIndex.present)."""
+        return not self.needles or not present.isdisjoint(self.needle_set)
 
 
 @dataclass(frozen=True)
@@ -157,9 +158,11 @@ class RuleSpec:
     passes: tuple[Example, ...]
     path: Path
     needles: tuple[str, ...] = field(default=())  # the union over patterns; () = some pattern always runs
+    needle_set: frozenset[str] = frozenset()
 
-    def may_match(self, text: str) -> bool:
-        return not self.needles or contains_any(text, self.needles)
+    def may_match(self, present: frozenset[str]) -> bool:
+        """`present`: the needles a text holds (prefilter.NeedleIndex.present)."""
+        return not self.needles or not present.isdisjoint(self.needle_set)
 
     def applies_to(self, field_name: str) -> bool:
         if field_name in self.fields:
@@ -240,6 +243,7 @@ def rule_from(path: Path, data: dict, lists: dict[str, TermList]) -> RuleSpec:
             source=source, compiled=compiled, needles=needles,
             unless=_optional(options.get("unless", rule_unless), lists, pattern_where),
             requires=requires, requires_needles=prefilter.needles(requires) if requires is not None else (),
+            needle_set=frozenset(needles),
             answered_by=frozenset(own_answers),
             subjects=_subjects(_strings(options.get("subjects", list(subjects)), where, "subjects"), lists,
                                pattern_where),
@@ -274,8 +278,14 @@ def rule_from(path: Path, data: dict, lists: dict[str, TermList]) -> RuleSpec:
         fix=" ".join(data["fix"].split()), policy=data.get("policy", ""), kind=kind, fields=fields,
         headings=bool(data.get("headings", False)), items_with_lead=bool(data.get("items_with_lead", True)),
         waivable=bool(data.get("waivable", True)), patterns=tuple(patterns), params=dict(data.get("params", {})),
-        fires=fires, passes=passes, path=path, needles=rule_needles,
+        fires=fires, passes=passes, path=path, needles=rule_needles, needle_set=frozenset(rule_needles),
     )
+
+
+def all_needles(rules) -> frozenset[str]:
+    """Every needle the rules' patterns (and their requirements) pre-filter on."""
+    return frozenset(needle for rule in rules for pattern in rule.patterns
+                     for needle in (*pattern.needles, *pattern.requires_needles))
 
 
 def load_rules(folder: Path = RULES_DIR) -> tuple[RuleSpec, ...]:

@@ -205,6 +205,8 @@ class Document:
         self.blocks: list[Block] = []
         self.links: list[Link] = []
         self._lead: Sentence | None = None
+        self.needle_index = None  # set by the engine: the rules' pre-filter (prefilter.NeedleIndex)
+        self._present: dict[str, frozenset[str]] = {}
         self._add_line("title", content.title)
         self._add_line("summary", content.summary)
         self._add_html("body", content.body)
@@ -250,6 +252,13 @@ class Document:
             numbers and all(number in self.reference_numbers for number in numbers)
             for numbers in (marker_numbers(m.group(1)) for m in MARKER_RE.finditer(text))
         )
+
+    def needles_in(self, text: str) -> frozenset[str]:
+        """The pre-filter's needles this text holds, found once per text."""
+        present = self._present.get(text)
+        if present is None:
+            present = self._present[text] = self.needle_index.present(text)
+        return present
 
     def sentences(self, *, headings: bool = False):
         for block in self.blocks:
