@@ -1,7 +1,8 @@
 """Back office. Articles are read-only here: every change to one goes through the services
 (the editorial desk, import, revert), so the admin can never get around the workflow or the gate.
 django-reversion's VersionAdmin is deliberately not used: its revert and recover views save
-objects directly."""
+objects directly. Who may see which article is the lifecycle's answer, not this app's: the admins
+below that show article content are registered again, with that rule added, by the app that owns it."""
 from django import forms
 from django.contrib import admin
 from django.db import models

@@ -21,6 +21,13 @@ class ArticlesConfig(AppConfig):
         reversion.register(ArticleSection)
         reversion.register(Reference)
 
+        # Control characters are removed from every text field as it is saved; a revision's
+        # comment is the writer's text too.
+        from reversion.models import Revision
+
+        from .hygiene import connect
+        connect(*self.get_models(), Revision)
+
         # The rule files are read (and a broken one refused) as the site starts, and so is the
         # publisher's profile: a typo must not silently turn a rule off.
         from django.conf import settings

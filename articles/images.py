@@ -7,6 +7,10 @@ file is refused. What is stored is re-encoded from the decoded pixels after EXIF
 applied, under a random name with a fixed extension: no metadata (EXIF GPS included), polyglot
 tail or name chosen by the uploader survives. Renditions are made once, at fixed widths, and
 reused; no size is ever taken from a request.
+
+Each upload is decoded once: a form or view checks it first (check_upload, check_uploads), which
+keeps the decoded image on the upload, and image_create then cleans and stores that image rather
+than decoding the file again.
 """
 import io
 import re
@@ -154,21 +158,56 @@ def open_checked(upload) -> DecodedImage:
     return DecodedImage(image, fmt, label)
 
 
+# Where a check leaves the decoded image for image_create: on the upload object itself, which
+# lives as long as the request that posted it.
+_CHECKED_ATTR = "_articles_checked_image"
+
+
+def _keep_checked(upload, decoded: DecodedImage) -> None:
+    setattr(upload, _CHECKED_ATTR, decoded)
+
+
+def _take_checked(upload) -> DecodedImage | None:
+    """The decoded image a check kept on this upload, handed over once (and no longer kept)."""
+    decoded = getattr(upload, _CHECKED_ATTR, None)
+    if decoded is not None:
+        delattr(upload, _CHECKED_ATTR)
+    return decoded
+
+
 def check_upload(upload) -> None:
-    """Refuse the upload with a ValidationError, or return having kept nothing in memory."""
-    open_checked(upload).pixels.close()
+    """Refuse the upload with a ValidationError, or return having kept its decoded image on it,
+    for image_create to store without decoding the file a second time."""
+    _keep_checked(upload, open_checked(upload))
 
 
 def check_uploads(uploads) -> list[str]:
-    """Every refusal for several files posted together, one message per refused file."""
+    """Every refusal for several files posted together, one message per refused file.
+
+    When all pass, their decoded images are kept for image_create, up to one upload's worth of
+    pixels in all (max_pixels): a single upload, which is what the editor and the lead-image field
+    send, is always kept, while a batch of ten large photos holds no more memory than one would;
+    the rest are decoded again when stored.
+    """
     if len(uploads) > MAX_FILES_PER_REQUEST:
         return [f"Upload at most {MAX_FILES_PER_REQUEST} images at a time; {len(uploads)} were sent."]
-    errors = []
+    errors, kept, room = [], [], max_pixels()
     for upload in uploads:
         try:
-            check_upload(upload)
+            decoded = open_checked(upload)
         except ValidationError as exc:
             errors.extend(exc.messages)
+            continue
+        width, height = decoded.pixels.size
+        if width * height <= room:
+            room -= width * height
+            _keep_checked(upload, decoded)
+            kept.append(upload)
+        else:
+            decoded.pixels.close()
+    if errors:  # nothing of the batch is stored: let go of what was kept
+        for upload in kept:
+            _take_checked(upload).pixels.close()
     return errors
 
 
@@ -284,10 +323,11 @@ def _rendition_store(image: Image, pixels: PILImage.Image, width: int, fmt: str)
 def image_create(*, upload, by, article=None, alt_text: str = "", caption: str = "", credit: str = "") -> Image:
     """Check, clean and store one upload with its renditions. Refusals raise ValidationError.
 
-    The upload is decoded here whatever the caller checked before, so nothing is ever stored
-    that did not pass open_checked. Who may upload is the lifecycle's question, asked by the caller.
+    The decoded image comes from open_checked either way: the one check_upload(s) kept on this
+    same upload object, or else decoded here. So nothing is ever stored that did not pass it, and
+    no upload is decoded twice. Who may upload is the lifecycle's question, asked by the caller.
     """
-    decoded = open_checked(upload)
+    decoded = _take_checked(upload) or open_checked(upload)
     pixels = clean_pixels(decoded)
     key = secrets.token_hex(16)
     name = default_storage.save(f"{IMAGE_DIR}/{key}.{EXTENSIONS[decoded.format]}",

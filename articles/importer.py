@@ -37,6 +37,7 @@ from django.db import transaction
 from .content import ArticleContent
 from .errors import Failure
 from .gate import gate_failures
+from .hygiene import REFUSED_CHARACTERS
 from .models import Article, ArticleType
 from .sanitize import check_limits
 from .sections import section_for_heading
@@ -406,6 +407,13 @@ def read_source(path) -> str:
         # PostgreSQL refuses NUL in text, and no article contains one: this is a binary file.
         raise ImportProblem("the file contains NUL bytes; is it a binary file?",
                             text[:text.index("\x00")].count("\n") + 1)
+    # Refused, not cleaned: the writer should see what was in their file. A carriage return ends
+    # a line (CRLF, or CR alone in old Mac files), as splitlines() reads it.
+    lines = text.replace("\r\n", "\n").replace("\r", "\n")
+    found = REFUSED_CHARACTERS.search(lines)
+    if found:
+        raise ImportProblem(f"contains a control character (U+{ord(found[0]):04X}); remove it and import again",
+                            lines.count("\n", 0, found.start()) + 1)
     return text
 
 

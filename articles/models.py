@@ -4,6 +4,7 @@ import json
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from .sections import SECTION_CHOICES, SECTION_KEYS
 
@@ -255,11 +256,16 @@ class Publication(ImmutableModel):
 
 
 class AuditEntry(ImmutableModel):
-    """One row per workflow transition: who, when, from, to, which revision, why."""
+    """One row per workflow transition: who, when, from, to, which revision, why.
+
+    The rows form a hash chain (articles.audit): each holds the sha256 of its own content and of
+    the row before it, so a row edited or deleted behind the ORM shows in `manage.py verify_audit`.
+    """
 
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="audit_entries")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
+    # Set by audit_record before hashing (auto_now_add would set it during save, after the hash).
+    at = models.DateTimeField(default=timezone.now, editable=False)
     action = models.CharField(max_length=40)
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
@@ -267,10 +273,20 @@ class AuditEntry(ImmutableModel):
         "reversion.Revision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     comment = models.TextField(blank=True)
+    # Facts beside the comment, e.g. an electronic signature's signer, credentials, meaning and
+    # content hash. Hashed with the rest, so it holds JSON that reads back unchanged (no floats).
+    details = models.JSONField(default=dict, blank=True)
+    # sha256 hex of the row before (64 zeros for the first row), and of this row's content with it.
+    prev_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, editable=False)
 
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name_plural = "audit entries"
+        constraints = [
+            # One successor per row: two writers that read the same last row cannot both append.
+            models.UniqueConstraint(fields=["prev_hash"], name="audit_chain_does_not_fork"),
+        ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.from_status}->{self.to_status}"
@@ -279,10 +295,12 @@ class AuditEntry(ImmutableModel):
 class Correction(models.Model):
     """A note to readers that the article was corrected, shown in its corrections log.
 
-    A minor correction (a typo, a broken link: no change in medical meaning) is a note only and
-    is shown at once. A medical correction describes a change in medical meaning: it waits for
-    the medical review of that change and is shown when the reviewed version goes live. The
-    changed text itself always goes through review, whatever the note says.
+    A minor correction (a typo, a broken link: no change in medical meaning) is a note only: it
+    is shown once a reviewer or an editor other than its writer has read it (a one-step review).
+    A medical correction describes a change in medical meaning: the reviewer who approves the
+    change signs the note with it, and it is shown when the reviewed version goes live. The
+    changed text itself always goes through review, whatever the note says. A note can be
+    withdrawn, with a reason, and is then no longer shown; the row stays, as does its audit trail.
     """
 
     class Kind(models.TextChoices):
@@ -298,6 +316,21 @@ class Correction(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     publication = models.ForeignKey(Publication, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="corrections")
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawal_reason = models.TextField(blank=True)
+
+    @property
+    def state(self) -> str:
+        if self.withdrawn_at:
+            return "withdrawn"
+        if self.published_at:
+            return "shown"
+        return "waiting for review"
 
     class Meta:
         ordering = ["-published_at", "-id"]

@@ -136,4 +136,5 @@ def _saved_by(rows: list[HistoryRow], moment) -> int | None:
 
 
 def pending_medical_corrections(article):
-    return Correction.objects.filter(article=article, kind=Correction.Kind.MEDICAL, published_at__isnull=True)
+    return Correction.objects.filter(article=article, kind=Correction.Kind.MEDICAL, published_at__isnull=True,
+                                     withdrawn_at__isnull=True)

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 
 from .content import ArticleContent
 from .figures import lead_picture, pictures_for, render_images, unknown_image_keys
+from .hygiene import cleaned_for_bulk
 from .models import Article, ArticleSection, ArticleType, Image, Publication, Reference, RevisionMeta
 from .sanitize import clean_html
 from .sections import SECTIONS, SECTIONS_BY_KEY
@@ -141,10 +142,10 @@ def _write_content(article: Article, content: ArticleContent) -> None:
             section.content = html
             section.save()
     article.references.all().delete()
-    Reference.objects.bulk_create([
+    Reference.objects.bulk_create(cleaned_for_bulk([
         Reference(article=article, position=position, **ref)
         for position, ref in enumerate(content.references, start=1)
-    ])
+    ]))
 
 
 def _article_type(key: str) -> ArticleType:

@@ -4,7 +4,9 @@ Local defaults are safe and need no services (SQLite, DEBUG off unless asked). S
 DJANGO_ENV=production for a deployment: it refuses to start without SECRET_KEY and turns on
 the HTTPS and cookie settings that `manage.py check --deploy` expects.
 """
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -37,8 +39,15 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "csp",
     "reversion",
     "tinymce",
+    # Accounts: failed logins throttled and logged (axes); two factors (django-otp: TOTP apps and
+    # one-time recovery codes).
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "cms",
     "articles",
     "reviews",
@@ -67,13 +76,20 @@ ABSOLUTE_URL_OVERRIDES = {
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost but one, so every page gets the policy, even one a middleware below answers itself.
+    "cms.csp.ContentSecurityPolicyMiddleware",
+    "cms.middleware.RejectNulMiddleware",  # a NUL in the address or a form: 400 before any view
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "desk.middleware.AccountSafetyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised during login into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -142,6 +158,32 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/editorial/"
 
+# Every login goes through django-axes first: after AXES_FAILURE_LIMIT failures for one username,
+# or from one address, further attempts are refused (429, templates/registration/locked_out.html)
+# for AXES_COOLOFF_TIME; each failure is logged (axes' AccessFailureLog, and the "axes" logger).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=20)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one, counted apart
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# Behind a reverse proxy, the client's address is the one the proxy appends to X-Forwarded-For;
+# set TRUSTED_PROXY_COUNT to the number of proxies in front of the site (0: no proxy, the
+# connection's own address counts, and a client-sent X-Forwarded-For is ignored).
+AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",))
+
+# Two factors: reviewers and editors may enrol an authenticator app (with recovery codes) at
+# /accounts/two-factor/; in production they must (TWO_FACTOR_REQUIRED). Writers may enrol.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=PRODUCTION)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Health CMS")
+# Reviewers', editors' and staff sessions end after this long without a request; everyone's
+# after SESSION_COOKIE_AGE (two weeks) at most.
+SESSION_IDLE_TIMEOUT_SECONDS = env.int("SESSION_IDLE_TIMEOUT_SECONDS", default=30 * 60)
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 60 * 60)
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
@@ -195,6 +237,45 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     # /healthz answers load balancers over plain HTTP inside the network.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Content-Security-Policy (django-csp 4, through cms.csp). Scripts, styles, fonts and connections
+# come from this site only, with no inline code (templates load static/js files; JSON-LD is data,
+# which CSP does not govern), so public pages need no nonce, which their page cache could not keep
+# fresh. Images also come from the media storage's own address when uploads go to a bucket (the
+# addresses django-storages makes there: the CDN domain, the endpoint's path-style address, or
+# AWS's virtual-hosted one). No data: or blob: images: nothing here uses them.
+def _media_origins() -> list[str]:
+    options = STORAGES["default"].get("OPTIONS", {})
+    if not options.get("bucket_name"):
+        return []
+    if options.get("custom_domain"):
+        return [f"https://{options['custom_domain']}"]
+    if options.get("endpoint_url"):
+        endpoint = urlsplit(options["endpoint_url"])
+        return [f"{endpoint.scheme}://{endpoint.netloc}"]
+    return [f"https://{options['bucket_name']}.s3.amazonaws.com"]
+
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", *_media_origins()],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Added to the policy of the article editor's pages only (by URL name, cms.csp): TinyMCE's dialogs
+# (the image upload's progress, its panels) write style="..." attributes, which style-src 'self'
+# blocks. Attributes only: <style> elements and every script stay as strict as everywhere else,
+# and a style attribute cannot run code. Public pages, the rest of the desk and the admin need
+# no exception (tests/browser/test_csp.py).
+CONTENT_SECURITY_POLICY_VIEW_UPDATES = {
+    view: {"style-src-attr": ["'unsafe-inline'"]} for view in ("desk:new", "desk:edit")
+}
 
 # The editor offers only what the sanitizer keeps, so writers never see formatting vanish on save.
 # TinyMCE 7 is GPL-licensed; this project is open source.

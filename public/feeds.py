@@ -1,6 +1,13 @@
-"""The RSS feed at /feed/: the latest live publications, built by django.contrib.syndication."""
+"""The RSS feed at /feed/: the latest live publications, built by django.contrib.syndication.
+
+Every text it writes goes through strip_control: XML 1.0 cannot carry most control characters, and
+Django's XML writer raises on one, so a single stored title holding one (text saved before
+articles.hygiene cleaned it on save) would otherwise make the feed fail for every reader.
+"""
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
+
+from articles.hygiene import strip_control
 
 
 class LatestPublicationsFeed(Feed):
@@ -19,10 +26,10 @@ class LatestPublicationsFeed(Feed):
         return self.publications
 
     def item_title(self, item):
-        return item.title
+        return strip_control(item.title)
 
     def item_description(self, item):
-        return item.summary
+        return strip_control(item.summary)
 
     def item_link(self, item):
         return item.get_absolute_url()
@@ -34,7 +41,7 @@ class LatestPublicationsFeed(Feed):
         return item.published_at
 
     def item_author_name(self, item):
-        return ", ".join(author["name"] for author in item.authors) or None
+        return strip_control(", ".join(author["name"] for author in item.authors)) or None
 
     def item_categories(self, item):
-        return [topic["name"] for topic in item.topics]
+        return [strip_control(topic["name"]) for topic in item.topics]

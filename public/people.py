@@ -3,8 +3,10 @@
 One address space, /people/<slug>/. A person with a reviewer profile (a clinician) is found by the
 profile's slug, which bylines of their reviews link to (the publication freezes it); anyone else by
 username, which writers' bylines link to. A clinician who also writes is reached through both, and
-the username address redirects to the profile's. Should a username equal another person's profile
-slug, the profile wins; new profile slugs avoid existing usernames (ReviewerProfile.save).
+the username address redirects to the profile's. A profile's former slugs (ProfileSlugHistory)
+redirect permanently to its current one. No profile may take another person's username or another
+profile's current or former slug (reviews.models.people_slug_conflict); should one still collide,
+the current profile slug wins, then the username, then a former slug.
 
 A person has a page only while a live publication names them as writer or reviewer: for anyone
 else (an editor, a writer with only drafts) the answer is the same 404 as for a name never used,
@@ -14,6 +16,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+
+from reviews.models import ProfileSlugHistory
 
 from .caching import public_changed_at, public_response, versions
 from .selectors import CARD_FIELDS, live_publications_by_person
@@ -36,7 +40,11 @@ def person_slug(user) -> str:
 
 
 def person_detail(request, slug):
-    person = person_for_slug(slug)
+    person, former = person_for_slug(slug), False
+    if person is None:
+        # An address a reviewer profile had before: bylines published then still link to it.
+        old = ProfileSlugHistory.objects.select_related("profile__user").filter(slug=slug).first()
+        person, former = (old.profile.user, True) if old else (None, False)
     if person is None:
         raise Http404("No such person.")
     publications = list(live_publications_by_person(person.pk)
@@ -45,7 +53,9 @@ def person_detail(request, slug):
         raise Http404("No such person.")
     canonical = person_slug(person)
     if slug != canonical:
-        return redirect("public:person", slug=canonical)
+        # Permanent from a former address, so search engines move the page; from a username, not:
+        # the username answers again should the profile go.
+        return redirect("public:person", slug=canonical, permanent=former)
     profile = getattr(person, "reviewer_profile", None)
     written = [p for p in publications if any(a.get("id") == person.pk for a in p.authors)]
     reviewed = [p for p in publications

@@ -18,7 +18,8 @@ def live_publication_by_slug(slug: str) -> Publication:
 
 def visible_corrections(publication: Publication):
     """The corrections log readers see beside this publication, newest first."""
-    return (Correction.objects.filter(article_id=publication.article_id, published_at__isnull=False)
+    return (Correction.objects.filter(article_id=publication.article_id, published_at__isnull=False,
+                                      withdrawn_at__isnull=True)
             .only("kind", "note", "published_at").order_by("-published_at", "-id"))
 
 

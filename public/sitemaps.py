@@ -8,6 +8,7 @@ from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 
 from .caching import public_changed_at, public_response
+from articles.hygiene import strip_control
 from articles.models import Topic
 from articles.selectors import live_publications
 from .structured_data import person_path
@@ -23,7 +24,9 @@ class ListSitemap(Sitemap):
         return self.entries
 
     def location(self, item):
-        return item[0]
+        # Paths come from reverse(), which percent-encodes a control character; stripped again
+        # here so that one reaching a path by any other route cannot make the XML invalid.
+        return strip_control(item[0])
 
     def lastmod(self, item):
         return item[1]

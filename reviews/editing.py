@@ -15,7 +15,7 @@ from articles.images import image_create
 from articles.models import Article, Correction, FindingWaiver, Image, Publication
 from articles.services import article_new, content_lock, content_save, latest_revision, revision_content
 
-from .permissions import may_create, role_refusal
+from .permissions import is_editor, is_reviewer, may_create, role_refusal
 from .states import Action, next_status
 
 
@@ -92,8 +92,9 @@ def correction_add(*, article: Article, by, kind: str, note: str) -> Correction:
     article = content_lock(article)
     # The writer's side of the article, in any state: a note is not a change of content.
     refuse_unless_allowed(by, article, Action.EDIT)
-    if article.live_publication_id is None and not article.publications.exists():
-        raise ValidationError({"kind": "Corrections are notes on a published article; this one was never published."})
+    if not ever_live(article):
+        raise ValidationError({"kind": "Corrections are notes on an article readers have seen; this one was "
+                                       "never live."})
     if kind not in Correction.Kind.values:
         raise ValidationError({"kind": "Choose a minor change or a medical change."})
     note = " ".join(note.split())
@@ -101,17 +102,67 @@ def correction_add(*, article: Article, by, kind: str, note: str) -> Correction:
         raise ValidationError({"note": "Say what was corrected, in words a reader understands."})
     if len(note) > 1000:
         raise ValidationError({"note": f"Keep the note under 1,000 characters (it has {len(note):,})."})
-    correction = Correction.objects.create(
-        article=article, kind=kind, note=note, created_by=by,
-        published_at=timezone.now() if kind == Correction.Kind.MINOR else None,
-    )
+    # Nothing reaches readers unread: a minor note waits for a reviewer or an editor (one step),
+    # a medical note for the review of the change it describes.
+    correction = Correction.objects.create(article=article, kind=kind, note=note, created_by=by)
     audit_record(article=article, actor=by, action=f"correction_{kind}", from_status=article.status,
                  to_status=article.status, comment=note)
+    return correction
+
+
+def ever_live(article: Article) -> bool:
+    """Readers have seen the article: a scheduled one that never went live has nothing to correct."""
+    return article.live_publication_id is not None or article.publications.filter(
+        published_at__lte=timezone.now()).exclude(pk=article.scheduled_publication_id).exists()
+
+
+def _correction_locked(correction: Correction) -> tuple[Correction, Article]:
+    article = content_lock(correction.article)
+    return Correction.objects.select_for_update().get(pk=correction.pk), article
+
+
+@transaction.atomic
+def correction_approve(*, correction: Correction, by) -> Correction:
+    """The one-step review of a minor note: a reviewer or an editor other than its writer reads
+    it, and it is shown to readers. A medical note is signed with its change instead."""
+    correction, article = _correction_locked(correction)
+    if not (is_reviewer(by) or is_editor(by)):
+        raise NotAllowed("Only a reviewer or an editor can approve a correction note.")
+    if by.pk == correction.created_by_id:
+        raise NotAllowed("A correction note is approved by someone other than its writer.")
+    if correction.withdrawn_at or correction.published_at:
+        raise ValidationError("This note is no longer waiting for review.")
+    if correction.kind != Correction.Kind.MINOR:
+        raise ValidationError("A medical correction is signed with the review of the change it describes.")
+    now = timezone.now()
+    correction.published_at, correction.reviewed_at, correction.reviewed_by = now, now, by
+    correction.save(update_fields=["published_at", "reviewed_at", "reviewed_by"])
+    audit_record(article=article, actor=by, action="correction_reviewed", from_status=article.status,
+                 to_status=article.status, comment=correction.note)
+    return correction
+
+
+@transaction.atomic
+def correction_withdraw(*, correction: Correction, by, reason: str) -> Correction:
+    """Take a note back (shown or not): readers no longer see it; the row and its audit stay."""
+    correction, article = _correction_locked(correction)
+    if role_refusal(by, article, Action.EDIT) is not None and not is_editor(by):
+        raise NotAllowed("Only the article's writers or an editor can withdraw a correction note.")
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": "Say why the note is withdrawn."})
+    if correction.withdrawn_at:
+        raise ValidationError("This note was withdrawn already.")
+    correction.withdrawn_at, correction.withdrawn_by, correction.withdrawal_reason = timezone.now(), by, reason
+    correction.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+    audit_record(article=article, actor=by, action="correction_withdrawn", from_status=article.status,
+                 to_status=article.status, comment=f"{correction.note} Reason: {reason}")
     return correction
 
 
 def corrections_publish(*, article: Article, publication: Publication, when) -> int:
     """Show the medical corrections waiting for this review, now that the reviewed version is live.
     Called inside the approval or go-live transaction."""
-    return Correction.objects.filter(article=article, kind=Correction.Kind.MEDICAL,
-                                     published_at__isnull=True).update(publication=publication, published_at=when)
+    return Correction.objects.filter(article=article, kind=Correction.Kind.MEDICAL, published_at__isnull=True,
+                                     withdrawn_at__isnull=True).update(
+        publication=publication, published_at=when, reviewed_at=when, reviewed_by=publication.reviewer)

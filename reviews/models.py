@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.models import Article
@@ -39,7 +40,10 @@ class ReviewerProfile(models.Model):
     """A clinician's credentials. Approval needs one with credentials filled in."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile")
-    slug = models.SlugField(max_length=100, unique=True, blank=True)
+    slug = models.SlugField(
+        max_length=100, unique=True, blank=True,
+        help_text="Their public page's address, /people/<slug>/. Empty: made from the name. "
+                  "A former address keeps working: it redirects to the new one.")
     credentials = models.CharField(max_length=100, help_text="As shown to readers, e.g. MD, PharmD, RN.")
     specialty = models.CharField(max_length=150, blank=True)
     registration_number = models.CharField(
@@ -54,17 +58,65 @@ class ReviewerProfile(models.Model):
     def display_name(self) -> str:
         return self.user.get_full_name() or self.user.get_username()
 
+    def clean(self):
+        super().clean()
+        problem = people_slug_conflict(self.slug, user_id=self.user_id) if self.slug else None
+        if problem:
+            raise ValidationError({"slug": problem})
+
     def save(self, *args, **kwargs):
         if not self.slug:
             base = slugify(self.display_name)[:90] or "reviewer"
             slug, n = base, 2
             # Two clinicians may share a name; their public pages may not share an address, nor take
             # another person's username, which is the address of a writer's page (public.people).
-            while (ReviewerProfile.objects.filter(slug=slug).exclude(pk=self.pk).exists()
-                   or get_user_model().objects.filter(username=slug).exclude(pk=self.user_id).exists()):
+            while people_slug_conflict(slug, user_id=self.user_id):
                 slug, n = f"{base}-{n}", n + 1
             self.slug = slug
-        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if self.pk is None or (update_fields is not None and "slug" not in update_fields):
+            return super().save(*args, **kwargs)
+        # Here rather than in a service: the back office saves profiles too, and a byline published
+        # under the old address must keep reaching this person (public.people redirects it).
+        with transaction.atomic():
+            former = ReviewerProfile.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+            super().save(*args, **kwargs)
+            if former and former != self.slug:
+                ProfileSlugHistory.objects.filter(profile=self, slug=self.slug).delete()  # taken back
+                ProfileSlugHistory.objects.get_or_create(profile=self, slug=former)
+
+
+class ProfileSlugHistory(models.Model):
+    """An address a reviewer profile had before: /people/<slug>/ redirects from it to the current
+    one (published bylines froze it), and no one else may take it."""
+
+    profile = models.ForeignKey(ReviewerProfile, on_delete=models.CASCADE, related_name="former_slugs")
+    slug = models.SlugField(max_length=100, unique=True)
+    replaced_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "profile slug history"
+
+    def __str__(self):
+        return f"{self.slug} (now {self.profile.slug})"
+
+
+def people_slug_conflict(slug: str, *, user_id) -> str | None:
+    """Why `slug` may not be the people-page address of user_id's reviewer profile, or None.
+
+    /people/<slug>/ names a profile by its slug and anyone else by username (public.people), so a
+    profile may not take another person's username, nor another profile's address, current or
+    former. Compared ignoring case, as a reader would type it.
+    """
+    if get_user_model().objects.filter(username__iexact=slug).exclude(pk=user_id).exists():
+        return (f'"{slug}" is another person\'s username, the address of their public page: '
+                "choose another address.")
+    if ReviewerProfile.objects.filter(slug__iexact=slug).exclude(user_id=user_id).exists():
+        return f'"{slug}" is another reviewer\'s address: choose another one.'
+    if ProfileSlugHistory.objects.filter(slug__iexact=slug).exclude(profile__user_id=user_id).exists():
+        return (f'"{slug}" was another reviewer\'s address, and their published bylines still link to '
+                "it: choose another one.")
+    return None
 
 
 class ReviewStep(models.Model):

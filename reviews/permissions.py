@@ -6,10 +6,12 @@ an action is read from the state table (reviews.states); whether the person may,
 Roles are groups; a person may hold several.
 """
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 from reversion.models import Version
 
-from articles.models import Article
+from articles.models import Article, Publication
 
 from .states import TRANSITIONS, Action
 from .steps import progress, reviewer_group_names
@@ -75,6 +77,35 @@ def can_view_working_copy(user, article: Article) -> bool:
         return (article.status in (Article.Status.IN_REVIEW, Article.Status.SCHEDULED)
                 or article.live_publication_id is not None)
     return False
+
+
+def viewable_articles(user, articles: QuerySet | None = None) -> QuerySet:
+    """The articles (of `articles`, default all) whose working copy this person may see: the
+    answer of can_view_working_copy, asked of a whole list in one query (the back office's lists).
+    The two must agree; tests/test_admin_permissions.py compares them article by article."""
+    articles = Article.objects.all() if articles is None else articles
+    if not user.is_authenticated:
+        return articles.none()
+    if is_editor(user):
+        return articles
+    # contributor_ids, as SQL: an author, or the user of a reversion Version saved after the
+    # revision of the latest publication (revision ids only grow).
+    last_approved = Coalesce(Subquery(
+        Publication.objects.filter(article=OuterRef(OuterRef("pk"))).order_by("-revision_id")
+        .values("revision_id")[:1]
+    ), Value(0))
+    saved_since_approval = Exists(Version.objects.filter(
+        content_type=ContentType.objects.get_for_model(Article),
+        object_id=Cast(OuterRef("pk"), output_field=CharField()),
+        revision__user=user, revision_id__gt=last_approved))
+    # Exists rather than filter(authors=user): a join through authors would repeat an article once
+    # per author whenever another branch of the OR matches.
+    authored = Exists(Article.authors.through.objects.filter(article=OuterRef("pk"), user=user))
+    visible = Q(authored) | Q(saved_since_approval)
+    if is_reviewer(user):
+        visible |= (Q(status__in=[Article.Status.IN_REVIEW, Article.Status.SCHEDULED])
+                    | Q(live_publication__isnull=False))
+    return articles.filter(visible)
 
 
 def _writer_side(user, article: Article, *, contributor: bool | None = None) -> bool:

@@ -125,9 +125,11 @@ def person_set_roles(*, person, roles, by) -> "User":
 
 @transaction.atomic
 def person_profile_save(*, person, by, credentials: str, registration_number: str, specialty: str,
-                        bio: str) -> ReviewerProfile:
-    """Create or change the reviewer profile. A new one takes its public address (slug) from the
-    name; an existing one keeps it, since bylines already published link to it."""
+                        bio: str, slug: str = "") -> ReviewerProfile:
+    """Create or change the reviewer profile. Its public address (slug) is the one given, else a
+    new profile's is made from the name and an existing one's is kept. A changed address is
+    refused when it is someone else's (username, or a profile's current or former address); the
+    old one then redirects to it (ReviewerProfile.save), so published bylines keep working."""
     profile = ReviewerProfile.objects.select_for_update().filter(user=person).first()
     if profile is None:
         if not person.groups.filter(name=REVIEWERS).exists():
@@ -135,7 +137,11 @@ def person_profile_save(*, person, by, credentials: str, registration_number: st
         profile = ReviewerProfile(user=person)
     profile.credentials, profile.registration_number = credentials, registration_number
     profile.specialty, profile.bio = specialty, bio
-    profile.full_clean(exclude=["slug", "user"])
+    if slug:
+        profile.slug = slug
+    # An empty slug (a new profile's, until save() makes one) is not checked; a given one is, by
+    # the field's validators and ReviewerProfile.clean.
+    profile.full_clean(exclude=["user"] if profile.slug else ["slug", "user"])
     created = profile.pk is None
     profile.save()
     _record(by, person, "Reviewer profile " + ("created" if created else "changed") + f": {profile.credentials}.")

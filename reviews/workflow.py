@@ -12,7 +12,9 @@ from articles.checks.waivers import unanswered_errors
 from articles.content import ArticleContent
 from articles.errors import Failure, GateFailed, TransitionRefused
 from articles.gate import gate_failures
+from articles.hygiene import cleaned_for_bulk
 from articles.models import Article
+from articles.selectors import pending_medical_corrections
 from articles.services import latest_revision, publication_create
 
 from .comments import NewComment
@@ -209,10 +211,10 @@ def article_request_changes(*, article: Article, by, reviewed_revision_id, revie
         article=article, revision=article.submitted_revision, content_hash=article.submitted_hash,
         reviewer=by, decision=Review.Decision.CHANGES_REQUESTED, comment=summary,
     )
-    ReviewComment.objects.bulk_create([
+    ReviewComment.objects.bulk_create(cleaned_for_bulk([
         comment.row(article=article, review=review, revision=article.submitted_revision, author=by)
         for comment in comments
-    ])
+    ]))
     reopened = _unresolved_comments(article).filter(answered_at__isnull=False).count()
     # QuerySet.update is safe here: comments are not versioned, and nothing else holds them.
     _unresolved_comments(article).filter(answered_at__isnull=False).update(answered_at=None, answered_by=None)
@@ -232,13 +234,17 @@ def _refuse_unless_current(article: Article, reviewed_revision_id, reviewed_hash
 
 @transaction.atomic
 def article_approve(*, article: Article, by, reviewed_revision_id, reviewed_hash: str, checklist: dict,
-                    rating: int | None, comment: str = "", go_live_at=None) -> Review:
+                    rating: int | None, comment: str = "", go_live_at=None, signature=None) -> Review:
     """Approve the exact submitted revision as an immutable snapshot, and publish it now or, with a
     go-live time still to come, schedule it for publish_scheduled.
 
     `reviewed_revision_id` and `reviewed_hash` name the submission the reviewer read; approval of
     anything else is refused, so a resubmission while the review page was open never goes live
     unread.
+
+    `signature` (reviews.accounts.Signature) is the reviewer's electronic signature: the meaning
+    they confirmed and how they re-authenticated. The audit row of the sign-off records it with
+    the signer, their credentials, the time and the content hash signed.
     """
     article = _lock(article)
     reviewed_at = timezone.now()
@@ -264,11 +270,13 @@ def article_approve(*, article: Article, by, reviewed_revision_id, reviewed_hash
         comment=comment, step=step if step.pk else None, submission=review_so_far.submission,
     )
     signed = [*review_so_far.signed, review]
+    signed_record = _signature_record(by, signature, step, article, reviewed_at)
     if not review_so_far.is_last:
         # One step of several: the signature is recorded; the article stays in review for the next.
         audit_record(article=article, actor=by, action=SIGN_OFF, from_status=article.status,
                      to_status=article.status, revision=article.submitted_revision,
-                     comment=f"{step.name} signed ({len(signed)} of {len(review_so_far.steps)}). {comment}".strip())
+                     comment=f"{step.name} signed ({len(signed)} of {len(review_so_far.steps)}). {comment}".strip(),
+                     details=signed_record)
         _notify_after_commit("submitted", article, actor=by)
         return review
     signer = _signer(by)
@@ -297,7 +305,8 @@ def article_approve(*, article: Article, by, reviewed_revision_id, reviewed_hash
     audit_record(article=article, actor=by, action=action, from_status=from_status,
                  to_status=article.status, revision=revision,
                  comment=comment if action == Action.APPROVE
-                 else f"Goes live {timezone.localtime(go_live_at):%Y-%m-%d %H:%M %Z}. {comment}".strip())
+                 else f"Goes live {timezone.localtime(go_live_at):%Y-%m-%d %H:%M %Z}. {comment}".strip(),
+                 details=signed_record)
     _notify_after_commit("published" if action == Action.APPROVE else "approved", article, actor=by)
     return review
 
@@ -343,6 +352,21 @@ def article_unschedule(*, article: Article, by, reason: str = "") -> Article:
     audit_record(article=article, actor=by, action=Action.UNSCHEDULE, from_status=Status.SCHEDULED,
                  to_status=to_status, revision=publication.revision, comment=reason)
     return article
+
+
+def _signature_record(user, signature, step, article: Article, when) -> dict:
+    """What the audit row keeps of a sign-off: who signed (with credentials), when, which step,
+    what exactly (revision and content hash), what it meant, and how they proved it was them."""
+    signer = _signer(user)
+    return {"signature": {
+        "signer": user.get_username(), "name": signer["name"], "credentials": signer["credentials"],
+        "step": step.name, "revision": article.submitted_revision_id, "content_hash": article.submitted_hash,
+        "signed_at": signature.signed_at if signature else when.isoformat(),
+        "meaning": signature.meaning if signature else "",
+        "method": signature.method if signature else "none (signed by a script, not on the desk)",
+        # The medical correction notes the reviewer signs with the change they describe.
+        "corrections": [{"id": note.pk, "note": note.note} for note in pending_medical_corrections(article)],
+    }}
 
 
 def _signer(user) -> dict:

@@ -1,4 +1,5 @@
 from django.contrib.auth import authenticate
+from django.test import RequestFactory
 from django.core.management import call_command
 
 from articles.models import Article
@@ -13,7 +14,9 @@ def seed(capsys):
 def test_seed_demo_creates_a_login_for_every_role(capsys):
     output = seed(capsys)
     for username in ("writer", "reviewer", "editor"):
-        assert authenticate(username=username, password="a-long-demo-password") is not None
+        # Logins go through django-axes, which needs the request.
+        request = RequestFactory().post("/accounts/login/")
+        assert authenticate(request, username=username, password="a-long-demo-password") is not None
     assert "a-long-demo-password" in output
 
 
@@ -38,3 +41,23 @@ def test_seeding_twice_adds_nothing(capsys):
     count = Article.objects.count()
     assert "nothing added" in seed(capsys)
     assert Article.objects.count() == count
+
+
+def test_only_editors_are_staff_in_the_demo(capsys):
+    from django.contrib.auth.models import User
+
+    seed(capsys)
+    staff = {user.username: user for user in User.objects.filter(is_staff=True)}
+    assert set(staff) == {"editor"}
+    assert staff["editor"].has_perm("articles.change_articletype")
+    for username in ("writer", "writer2", "reviewer", "pharmacist"):
+        assert not User.objects.get(username=username).user_permissions.exists()
+
+
+def test_seeding_again_takes_the_back_office_away_from_a_writer(capsys):
+    from django.contrib.auth.models import User
+
+    seed(capsys)
+    User.objects.filter(username="writer").update(is_staff=True)
+    seed(capsys)
+    assert not User.objects.get(username="writer").is_staff

@@ -9,6 +9,8 @@ from articles.models import Article, ArticleType, Image, Topic
 from articles.sections import SECTIONS
 from articles.validators import validate_doi, validate_pmid
 
+from .hygiene import StripControlCharacters
+
 
 def section_field_name(key: str) -> str:
     return f"section_{key}"
@@ -25,7 +27,7 @@ class RichText(TinyMCE):
         js = ["js/image_upload.js"]
 
 
-class ArticleForm(forms.Form):
+class ArticleForm(StripControlCharacters, forms.Form):
     title = forms.CharField(max_length=200)
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
                               help_text="Two or three plain sentences shown under the title and in search results.")
@@ -88,7 +90,7 @@ class ArticleForm(forms.Form):
         )
 
 
-class ReferenceForm(forms.Form):
+class ReferenceForm(StripControlCharacters, forms.Form):
     title = forms.CharField(max_length=500, required=False)
     url = forms.URLField(max_length=1000, required=False, label="URL", assume_scheme="https")
     doi = forms.CharField(max_length=200, required=False, label="DOI", validators=[validate_doi],
@@ -160,7 +162,7 @@ class ImageFileField(forms.Field):
         return uploads[0] if uploads else None
 
 
-class LeadImageForm(forms.Form):
+class LeadImageForm(StripControlCharacters, forms.Form):
     """The article's lead image: a new file or the one chosen before, with its alt text, caption
     and credit. Works without JavaScript; used with prefix="lead" beside ArticleForm."""
 

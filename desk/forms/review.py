@@ -1,12 +1,16 @@
 from django import forms
 
+from reviews.accounts import SIGNATURE_MEANING
+
 from articles.models import Article, ArticleType, Topic
 
 from reviews.comments import NewComment
 from reviews.models import CHECKLIST, COMMENT_TARGETS, NOTIFICATION_CATEGORIES
 
+from .hygiene import StripControlCharacters
 
-class ReviewForm(forms.Form):
+
+class ReviewForm(StripControlCharacters, forms.Form):
     """The reviewer's checklist, overall rating and note. Mandatory items are marked in labels."""
 
     rating = forms.TypedChoiceField(
@@ -25,6 +29,14 @@ class ReviewForm(forms.Form):
     # (reviews.workflow.guard_reviewing_current_submission).
     reviewed_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
     reviewed_hash = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    # The electronic signature an approval is (reviews.accounts.signature_confirm): its meaning
+    # acknowledged and the password again, and the second factor when the reviewer has one.
+    sign_meaning = forms.BooleanField(required=False, label=SIGNATURE_MEANING)
+    sign_password = forms.CharField(required=False, label="Your password, to sign",
+                                    widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    sign_token = forms.CharField(required=False, max_length=32, label="Code from your authenticator app",
+                                 widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,7 +63,7 @@ class ReviewForm(forms.Form):
         return {key: bool(self.cleaned_data.get(f"check_{key}")) for key, _, _ in CHECKLIST}
 
 
-class CommentForm(forms.Form):
+class CommentForm(StripControlCharacters, forms.Form):
     """A reviewer's new comment: on the passage selected in the diff, or on a whole part."""
 
     section = forms.ChoiceField(choices=COMMENT_TARGETS, label="About")
@@ -66,15 +78,15 @@ class CommentForm(forms.Form):
                           prefix=data.get("quote_prefix", ""), suffix=data.get("quote_suffix", ""))
 
 
-class CommentReplyForm(forms.Form):
+class CommentReplyForm(StripControlCharacters, forms.Form):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Reply")
 
 
-class UnpublishForm(forms.Form):
+class UnpublishForm(StripControlCharacters, forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Why it is being unpublished")
 
 
-class DashboardFilterForm(forms.Form):
+class DashboardFilterForm(StripControlCharacters, forms.Form):
     status = forms.ChoiceField(choices=[("", "Any state"), *Article.Status.choices], required=False)
     article_type = forms.ModelChoiceField(ArticleType.objects.all(), required=False, empty_label="Any type",
                                           to_field_name="key", label="Type")
@@ -83,7 +95,7 @@ class DashboardFilterForm(forms.Form):
     person = forms.CharField(required=False, label="Author (username)")
 
 
-class NotificationPreferencesForm(forms.Form):
+class NotificationPreferencesForm(StripControlCharacters, forms.Form):
     """One checkbox per category of email; ticked means "send me these"."""
 
     def __init__(self, *args, opted_out: set[str] = frozenset(), **kwargs):

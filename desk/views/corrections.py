@@ -2,11 +2,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from articles.errors import NotAllowed
-from reviews.editing import correction_add
+from articles.models import Correction
+from reviews.editing import correction_add, correction_approve, correction_withdraw
 from reviews.permissions import article_for_view
 
 
@@ -23,9 +24,48 @@ def correction_new(request, pk):
         for message in exc.messages:
             messages.error(request, message)
     else:
-        if correction.published_at:
-            messages.success(request, "Correction note added to the public page.")
+        if correction.kind == Correction.Kind.MINOR:
+            messages.success(request, "Correction note recorded. Readers see it once a reviewer or an editor "
+                                      "has read it.")
         else:
-            messages.success(request, "Medical correction noted. Readers see it when the corrected version "
-                                      "has been reviewed and goes live.")
+            messages.success(request, "Medical correction noted. The reviewer of the corrected version signs "
+                                      "it; readers see it when that version goes live.")
     return redirect("desk:article", pk=article.pk)
+
+
+def _correction_for(request, correction_id) -> Correction:
+    correction = get_object_or_404(Correction, pk=correction_id)
+    article_for_view(request.user, correction.article_id)  # 404 for an article they may not see
+    return correction
+
+
+@login_required
+@require_POST
+def correction_approve_view(request, correction_id):
+    correction = _correction_for(request, correction_id)
+    try:
+        correction_approve(correction=correction, by=request.user)
+    except NotAllowed as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "Note approved: readers see it now.")
+    return redirect("desk:article", pk=correction.article_id)
+
+
+@login_required
+@require_POST
+def correction_withdraw_view(request, correction_id):
+    correction = _correction_for(request, correction_id)
+    try:
+        correction_withdraw(correction=correction, by=request.user, reason=request.POST.get("reason", ""))
+    except NotAllowed as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "Note withdrawn: readers no longer see it. The log keeps it, with your reason.")
+    return redirect("desk:article", pk=correction.article_id)

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,13 +18,15 @@ from django.views.decorators.http import require_POST
 from articles.checks.waivers import article_findings, tally
 from articles.content import ArticleContent
 from articles.diff import diff_content
-from articles.errors import InvalidTransition, NotAllowed, TransitionRefused
+from articles.errors import Failure, InvalidTransition, NotAllowed, TransitionRefused
 from articles.gate import gate_failures
 from articles.models import Article
 from articles.selectors import pending_medical_corrections
 
 from reviews import selectors
+from reviews.accounts import has_second_factor, signature_confirm
 from reviews.comments import passage_still_there
+from reviews.editing import ever_live
 from ..forms.review import CommentForm, CommentReplyForm, DashboardFilterForm, ReviewForm, UnpublishForm
 from reviews.models import ReviewComment
 from reviews.permissions import (article_for_view, available_actions, comment_verbs, is_editor, is_reviewer, is_writer,
@@ -109,7 +111,9 @@ def article_workspace(request, pk):
         "audit": selectors.recent_audit(article),
         "unpublish_form": UnpublishForm(),
         "corrections": article.corrections.order_by("-created_at"),
-        "can_correct": "edit" in {a.value for a in actions} and article.publications.exists(),
+        "can_correct": "edit" in {a.value for a in actions} and ever_live(article),
+        "can_review_notes": is_reviewer(request.user) or is_editor(request.user),
+        "can_withdraw_notes": "edit" in {a.value for a in actions} or is_editor(request.user),
     })
 
 
@@ -198,7 +202,8 @@ def _back(request, article, comment=None):
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                            require_https=request.is_secure()):
         target = reverse("desk:article", kwargs={"pk": article.pk})
-    return redirect(target.split("#")[0] + (f"#comment-{comment.pk}" if comment else ""))
+    # A URL, never a view name: redirect() would try to reverse a bare word such as "melatonin".
+    return HttpResponseRedirect(target.split("#")[0] + (f"#comment-{comment.pk}" if comment else ""))
 
 
 def _comment_response(request, article, comment, success: str, error: Exception | None = None):
@@ -290,9 +295,10 @@ def _decide(request, article, form) -> str | None:
              "reviewed_hash": form.cleaned_data.get("reviewed_hash") or ""}
     if request.POST.get("decision") == "approve":
         go_live_at = form.cleaned_data.get("go_live_at")
+        signature = _signature(request, form)
         article_approve(article=article, by=request.user, checklist=form.checklist(),
                         rating=form.cleaned_data.get("rating"), comment=form.cleaned_data["comment"],
-                        go_live_at=go_live_at, **bound)
+                        go_live_at=go_live_at, signature=signature, **bound)
         article.refresh_from_db()
         if article.status == Article.Status.IN_REVIEW:
             messages.success(request, f"Signed. The review now stands at step {progress(article, fresh=True).describe()}.")
@@ -310,6 +316,19 @@ def _decide(request, article, form) -> str | None:
         # so the desk is where they go next.
         return reverse("desk:dashboard")
     raise InvalidTransition("Choose a decision: approve, or request changes.")
+
+
+def _signature(request, form):
+    """The reviewer's electronic signature, or the refusal naming what is missing or wrong."""
+    try:
+        return signature_confirm(
+            user=request.user, request=request, password=form.cleaned_data.get("sign_password", ""),
+            token=form.cleaned_data.get("sign_token", ""), meaning_confirmed=form.cleaned_data.get("sign_meaning"))
+    except ValidationError as error:
+        raise TransitionRefused(
+            [Failure(field, message, rule="signature") for field, messages_ in error.message_dict.items()
+             for message in messages_],
+            summary="The approval was not signed") from None
 
 
 def _rebound_to_current(form_data, article):
@@ -376,6 +395,7 @@ def _review_context(request, article, form, refusal) -> dict:
         "comment_form": CommentForm(prefix="new"),
         "can_comment": Action.COMMENT in available_actions(request.user, article),
         "approval_refusal": role_refusal(request.user, article, Action.APPROVE),
+        "signs_with_second_factor": has_second_factor(request.user),
         "pending_corrections": pending_medical_corrections(article),
         "submitted_revision": article.submitted_revision,
         "progress": progress(article),

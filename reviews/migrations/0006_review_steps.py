@@ -51,6 +51,10 @@ def sign_offs_link_their_reviewer(apps, schema_editor):
 
 class Migration(migrations.Migration):
 
+    # This and 0005 fill in publication columns; from articles 0010 on, PostgreSQL refuses any
+    # UPDATE of a publication, so they run first.
+    run_before = [("articles", "0010_append_only_history")]
+
     dependencies = [
         ('articles', '0008_publication_sign_offs'),
         ('auth', '0012_alter_user_first_name_max_length'),

@@ -11,7 +11,7 @@ from articles.sections import SECTIONS_BY_KEY
 from reviews.models import MANDATORY_CHECKLIST_KEYS
 from tests.factories import SECTION_TEXT, make_in_review, make_reviewer, make_writer
 
-from .conftest import login, set_editor_html, wait_for_editors
+from .conftest import PASSWORD, login, set_editor_html, wait_for_editors
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -175,7 +175,10 @@ def reviewer_approves(page, shots) -> None:
     for checkbox in mandatory.all():
         checkbox.check()
     page.locator("#field-rating").get_by_label("4").check()
-    shots.take(page, "checklist and rating")
+    # The approval is an electronic signature: its meaning ticked, the password again.
+    page.locator("#field-sign_meaning input").check()
+    page.get_by_label("Your password, to sign").fill(PASSWORD)
+    shots.take(page, "checklist, rating and signature")
     page.get_by_role("button", name="Approve and publish").click()
     page.wait_for_url("**/articles/melatonin-for-sleep*/")
     expect(_messages(page)).to_contain_text("Approved and published.")

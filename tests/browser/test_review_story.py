@@ -12,7 +12,7 @@ from articles.models import Article, Publication
 from reviews.models import ReviewComment
 from tests.factories import make_published, make_reviewer, make_writer
 
-from .conftest import login, set_editor_html, wait_for_editors
+from .conftest import PASSWORD, login, set_editor_html, wait_for_editors
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -77,6 +77,8 @@ def approve(page) -> None:
     for checkbox in page.locator(".field.checkbox.mandatory input[type=checkbox]").all():
         checkbox.check()
     page.locator("#field-rating").get_by_label("4").check()
+    page.locator("#field-sign_meaning input").check()
+    page.get_by_label("Your password, to sign").fill(PASSWORD)
     page.get_by_role("button", name="Approve and publish").click()
 
 

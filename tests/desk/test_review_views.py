@@ -13,7 +13,9 @@ def approve_data(article, **overrides):
     current = Article.objects.get(pk=article.pk)
     data = {f"check_{key}": "on" for key, _, _ in CHECKLIST}
     data.update({"rating": "4", "comment": "", "decision": "approve",
-                 "reviewed_revision": str(current.submitted_revision_id), "reviewed_hash": current.submitted_hash})
+                 "reviewed_revision": str(current.submitted_revision_id), "reviewed_hash": current.submitted_hash,
+                 # The electronic signature: its meaning ticked and the password again.
+                 "sign_meaning": "on", "sign_password": "pw-for-tests-only"})
     data.update(overrides)
     return data
 

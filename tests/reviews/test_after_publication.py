@@ -79,6 +79,7 @@ def test_the_reviewer_schedules_from_the_review_page(client):
     client.force_login(make_reviewer())
     data = {f"check_{key}": "on" for key in ALL_YES}
     data.update({"rating": "5", "decision": "approve", "go_live_at": "2027-03-05T08:00",
+                 "sign_meaning": "on", "sign_password": "pw-for-tests-only",
                  "reviewed_revision": article.submitted_revision_id, "reviewed_hash": article.submitted_hash})
     response = client.post(reverse("desk:review", args=[article.pk]), data)
     assert response.status_code == 302

@@ -6,18 +6,73 @@ from django.urls import reverse
 from articles.errors import NotAllowed
 from articles.models import AuditEntry, Correction
 from public.selectors import visible_corrections
-from reviews.editing import correction_add
+from reviews.editing import correction_add, correction_approve, correction_withdraw
 from reviews.workflow import article_approve, article_submit
-from tests.factories import as_reviewed, ALL_YES, edit_article, make_draft, make_published, make_reviewer, make_writer
+from tests.factories import as_reviewed, ALL_YES, edit_article, make_draft, make_editor, make_published, make_reviewer, make_writer
 
 
-def test_a_minor_correction_is_shown_to_readers_at_once_and_logged():
+def test_a_minor_correction_is_shown_to_readers_once_another_reviewer_has_read_it_and_logged():
     writer = make_writer()
     article = make_published(writer)
-    correction_add(article=article, by=writer, kind="minor", note="Fixed a broken link to the NHS page.")
+    note = correction_add(article=article, by=writer, kind="minor", note="Fixed a broken link to the NHS page.")
+    assert list(visible_corrections(article.live_publication)) == []
+    correction_approve(correction=note, by=make_reviewer())
     shown = list(visible_corrections(article.live_publication))
     assert [c.note for c in shown] == ["Fixed a broken link to the NHS page."]
     assert AuditEntry.objects.filter(article=article, action="correction_minor").exists()
+    assert AuditEntry.objects.filter(article=article, action="correction_reviewed").exists()
+
+
+def test_a_writer_cannot_approve_their_own_note_and_a_writer_cannot_approve_any():
+    writer = make_writer()
+    article = make_published(writer)
+    note = correction_add(article=article, by=writer, kind="minor", note="Fixed a typo.")
+    with pytest.raises(NotAllowed):
+        correction_approve(correction=note, by=writer)
+    with pytest.raises(NotAllowed):
+        correction_approve(correction=note, by=make_writer())
+    editor_note = correction_add(article=article, by=make_editor(), kind="minor", note="Fixed a heading.")
+    with pytest.raises(NotAllowed):
+        correction_approve(correction=editor_note, by=editor_note.created_by)
+
+
+def test_a_note_is_withdrawn_with_a_reason_and_readers_no_longer_see_it():
+    writer = make_writer()
+    article = make_published(writer)
+    note = correction_add(article=article, by=writer, kind="minor", note="Fixed a broken link.")
+    correction_approve(correction=note, by=make_reviewer())
+    with pytest.raises(ValidationError):
+        correction_withdraw(correction=note, by=writer, reason="  ")
+    correction_withdraw(correction=note, by=writer, reason="The link was right after all.")
+    assert list(visible_corrections(article.live_publication)) == []
+    row = AuditEntry.objects.get(article=article, action="correction_withdrawn")
+    assert "The link was right after all." in row.comment
+
+
+def test_a_medical_note_is_part_of_what_the_reviewer_signs():
+    writer = make_writer()
+    article = make_published(writer)
+    correction_add(article=article, by=writer, kind="medical", note="The maximum dose was corrected.")
+    article = edit_article(article, writer, summary="A corrected summary of the safe dose.")
+    article_submit(article=article, by=writer)
+    article_approve(by=make_reviewer(), checklist=ALL_YES, rating=4, **as_reviewed(article))
+    row = AuditEntry.objects.filter(article=article, action="approve").order_by("-id").first()
+    assert [c["note"] for c in row.details["signature"]["corrections"]] == ["The maximum dose was corrected."]
+
+
+def test_no_correction_on_a_scheduled_article_that_was_never_live():
+    from datetime import timedelta
+
+    from django.utils import timezone
+    writer = make_writer()
+    article = make_draft(writer)
+    article_submit(article=article, by=writer)
+    article_approve(by=make_reviewer(), checklist=ALL_YES, rating=4, go_live_at=timezone.now() + timedelta(days=2),
+                    **as_reviewed(article))
+    article.refresh_from_db()
+    assert article.status == "scheduled"
+    with pytest.raises(ValidationError, match="never live"):
+        correction_add(article=article, by=writer, kind="minor", note="A typo.")
 
 
 def test_a_medical_correction_waits_for_the_review_of_the_change():
@@ -77,7 +132,8 @@ def test_the_public_page_and_its_json_ld_list_the_corrections(client):
 
     writer = make_writer()
     article = make_published(writer)
-    correction_add(article=article, by=writer, kind="minor", note="Fixed the spelling of a drug name.")
+    note = correction_add(article=article, by=writer, kind="minor", note="Fixed the spelling of a drug name.")
+    correction_approve(correction=note, by=make_reviewer())
     page = client.get(f"/articles/{article.slug}/").content.decode()
     log = page.split('id="corrections"')[1].split("</section>")[0]
     assert "(minor change): Fixed the spelling of a drug name." in log

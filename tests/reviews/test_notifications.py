@@ -1,5 +1,5 @@
-"""Email notifications: who hears about what, only after the transition commits, escaped, and
-never to someone who turned the category off."""
+"""Email notifications: who hears about what, only after the transition commits, as plain text,
+and never to someone who turned the category off."""
 import pytest
 from django.core import mail
 from django.db import transaction
@@ -77,16 +77,19 @@ def test_a_person_who_turned_a_category_off_gets_none_of_it(django_capture_on_co
     assert mail.outbox == []
 
 
-def test_user_text_in_a_message_is_escaped(django_capture_on_commit_callbacks):
+def test_user_text_in_a_message_is_plain_text_as_typed(django_capture_on_commit_callbacks):
+    """Mail is text/plain: markup in a title is shown as typed, never HTML-escaped nor rendered
+    (tests/reviews/test_mail_plain_text.py has the rest)."""
     make_reviewer(email="doctor@example.org")
     writer = make_writer()
     article = make_draft(writer, title='<a href="https://evil.example">Click</a> here')
     with django_capture_on_commit_callbacks(execute=True):
         article_submit(article=article, by=writer)
-    body = mail.outbox[0].body
-    assert "<a href" not in body
-    assert "&lt;a href=&quot;https://evil.example&quot;&gt;Click&lt;/a&gt; here" in body
-    assert "\n" not in mail.outbox[0].subject
+    message = mail.outbox[0]
+    assert message.content_subtype == "plain" and not getattr(message, "alternatives", None)
+    assert '"<a href="https://evil.example">Click</a> here"' in message.body
+    assert "&lt;" not in message.body
+    assert "\n" not in message.subject
 
 
 def test_people_turn_categories_off_and_on_from_the_desk(client):

@@ -92,7 +92,8 @@ def review_post(page: str, **overrides) -> dict:
     data = {f"check_{key}": "on" for key, _, _ in CHECKLIST}
     data.update({"rating": "4", "comment": "Clear and well sourced.", "decision": "approve",
                  "reviewed_revision": hidden(page, "reviewed_revision"),
-                 "reviewed_hash": hidden(page, "reviewed_hash")})
+                 "reviewed_hash": hidden(page, "reviewed_hash"),
+                 "sign_meaning": "on", "sign_password": "pw-for-tests-only"})
     data.update(overrides)
     return data
 

@@ -54,14 +54,14 @@ class Command(BaseCommand):
             "first_name": first, "last_name": last, "email": f"{username}@example.org",
         })
         user.set_password(password)
-        user.is_staff = True  # the back office is where editors manage types and topics
+        # Editors manage types, topics and profiles in the back office; writers and reviewers work
+        # on the desk only (set on every run, so seeding again takes staff away from them too).
+        editor = EDITORS in groups
+        user.is_staff = editor
         user.save()
         user.groups.set([Group.objects.get(name=name) for name in groups])
-        # Editors manage types, topics and profiles in the back office; everyone else may look.
-        back_office = Permission.objects.filter(content_type__app_label__in=["articles", "reviews"])
-        if EDITORS not in groups:
-            back_office = back_office.filter(codename__startswith="view_")
-        user.user_permissions.set(back_office)
+        user.user_permissions.set(
+            Permission.objects.filter(content_type__app_label__in=["articles", "reviews"]) if editor else [])
         if reviewer:
             credentials, specialty, registration = reviewer
             ReviewerProfile.objects.update_or_create(user=user, defaults={
