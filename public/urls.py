@@ -13,6 +13,12 @@ urlpatterns = [
     path("feed/", views.feed, name="feed"),
     # A username may hold characters a slug may not (@ . +), hence str, not slug.
     path("people/<str:slug>/", people.person_detail, name="person"),
+    # The sitemap index (named by robots.txt) and its children, at most SITEMAP_PAGE_SIZE URLs each.
     path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
+    path("sitemap-articles-<int:page>.xml", sitemaps.articles, name="sitemap-articles"),
+    path("sitemap-topics.xml", sitemaps.topics, name="sitemap-topics"),
+    path("sitemap-topics-<int:page>.xml", sitemaps.topics, name="sitemap-topics-page"),
+    path("sitemap-people.xml", sitemaps.people, name="sitemap-people"),
+    path("sitemap-people-<int:page>.xml", sitemaps.people, name="sitemap-people-page"),
     path("robots.txt", views.robots_txt, name="robots"),
 ]

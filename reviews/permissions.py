@@ -5,7 +5,6 @@ again (role_refusal), so nothing offers an action a service will refuse. Whether
 an action is read from the state table (reviews.states); whether the person may, from their roles.
 Roles are groups; a person may hold several.
 """
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
@@ -55,9 +54,10 @@ def contributor_ids(article: Article) -> set[int]:
     """Authors, and everyone who saved a revision of the article since its last approval."""
     ids = set(article.authors.values_list("pk", flat=True))
     since = article.publications.order_by("-revision_id").values_list("revision_id", flat=True).first()
-    versions = Version.objects.filter(
-        content_type=ContentType.objects.get_for_model(Article), object_id=str(article.pk)
-    )
+    # get_for_object filters on db as well as content type and object id, as reversion writes the
+    # rows: the leading columns of reversion's unique index (db, content_type, object_id, revision),
+    # which PostgreSQL cannot use without db.
+    versions = Version.objects.get_for_object(article).order_by()
     if since is not None:
         versions = versions.filter(revision_id__gt=since)
     ids.update(uid for uid in versions.values_list("revision__user_id", flat=True) if uid is not None)
@@ -94,8 +94,9 @@ def viewable_articles(user, articles: QuerySet | None = None) -> QuerySet:
         Publication.objects.filter(article=OuterRef(OuterRef("pk"))).order_by("-revision_id")
         .values("revision_id")[:1]
     ), Value(0))
-    saved_since_approval = Exists(Version.objects.filter(
-        content_type=ContentType.objects.get_for_model(Article),
+    # get_for_model adds db (the alias reversion writes), so the index on (db, content_type,
+    # object_id, revision) applies, as in contributor_ids.
+    saved_since_approval = Exists(Version.objects.get_for_model(Article).filter(
         object_id=Cast(OuterRef("pk"), output_field=CharField()),
         revision__user=user, revision_id__gt=last_approved))
     # Exists rather than filter(authors=user): a join through authors would repeat an article once

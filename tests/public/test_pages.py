@@ -278,8 +278,13 @@ def test_the_sitemap_lists_articles_topics_and_people_with_lastmod(client):
     make_draft(title="A draft")
     publication = Article.objects.get(pk=article.pk).live_publication
 
+    # /sitemap.xml is an index of child sitemaps (tests/public/test_sitemap_index.py); together
+    # they list every page.
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    children = [loc.text.split("testserver", 1)[1] for loc in index.iter(f"{SITEMAP}loc")]
+    assert children == ["/sitemap-articles-1.xml", "/sitemap-topics.xml", "/sitemap-people.xml"]
     urls = {url.findtext(f"{SITEMAP}loc").split("testserver", 1)[1]: url.findtext(f"{SITEMAP}lastmod")
-            for url in ET.fromstring(client.get("/sitemap.xml").content).findall(f"{SITEMAP}url")}
+            for child in children for url in ET.fromstring(client.get(child).content).findall(f"{SITEMAP}url")}
 
     lastmod = publication.published_at.date().isoformat()
     assert urls == {
