@@ -39,33 +39,30 @@ def _correction_for(request, correction_id) -> Correction:
     return correction
 
 
-@login_required
-@require_POST
-def correction_approve_view(request, correction_id):
+def _note_action(request, correction_id, service, success: str, **arguments):
+    """Run a correction note's service for the person asking, and report how it went."""
     correction = _correction_for(request, correction_id)
     try:
-        correction_approve(correction=correction, by=request.user)
+        service(correction=correction, by=request.user, **arguments)
     except NotAllowed as exc:
         raise PermissionDenied(str(exc)) from exc
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
     else:
-        messages.success(request, "Note approved: readers see it now.")
+        messages.success(request, success)
     return redirect("desk:article", pk=correction.article_id)
+
+
+@login_required
+@require_POST
+def correction_approve_view(request, correction_id):
+    return _note_action(request, correction_id, correction_approve, "Note approved: readers see it now.")
 
 
 @login_required
 @require_POST
 def correction_withdraw_view(request, correction_id):
-    correction = _correction_for(request, correction_id)
-    try:
-        correction_withdraw(correction=correction, by=request.user, reason=request.POST.get("reason", ""))
-    except NotAllowed as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, "Note withdrawn: readers no longer see it. The log keeps it, with your reason.")
-    return redirect("desk:article", pk=correction.article_id)
+    return _note_action(request, correction_id, correction_withdraw,
+                        "Note withdrawn: readers no longer see it. The log keeps it, with your reason.",
+                        reason=request.POST.get("reason", ""))

@@ -139,3 +139,40 @@ def test_the_public_page_and_its_json_ld_list_the_corrections(client):
     assert "(minor change): Fixed the spelling of a drug name." in log
     data = json.loads(re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', page, re.S).group(1))
     assert [c["text"] for c in data["correction"]] == ["Fixed the spelling of a drug name."]
+
+
+# --- On the desk ---
+
+def test_a_reviewer_approves_a_minor_note_on_the_desk_and_its_writer_cannot(client):
+    writer = make_writer()
+    article = make_published(writer)
+    note = correction_add(article=article, by=writer, kind="minor", note="Fixed a typo in a heading.")
+    client.force_login(writer)
+    page = client.get(reverse("desk:article", args=[article.pk])).content.decode()
+    assert "waiting for a reviewer or an editor to read it" in page and "Approve the note" not in page
+    assert client.post(reverse("desk:correction_approve", args=[note.pk])).status_code == 403
+    client.force_login(make_reviewer())
+    response = client.post(reverse("desk:correction_approve", args=[note.pk]), follow=True)
+    assert "Note approved: readers see it now." in response.content.decode()
+    assert Correction.objects.get(pk=note.pk).published_at is not None
+
+
+def test_a_writer_withdraws_a_note_on_the_desk_and_a_reason_is_required(client):
+    writer = make_writer()
+    article = make_published(writer)
+    note = correction_add(article=article, by=writer, kind="medical", note="The dose was corrected.")
+    client.force_login(writer)
+    refused = client.post(reverse("desk:correction_withdraw", args=[note.pk]), {"reason": " "}, follow=True)
+    assert "Say why the note is withdrawn." in refused.content.decode()
+    done = client.post(reverse("desk:correction_withdraw", args=[note.pk]), {"reason": "Recorded twice."}, follow=True)
+    assert "Note withdrawn" in done.content.decode()
+    assert "withdrawn" in done.content.decode() and "Recorded twice." in done.content.decode()
+
+
+def test_a_note_on_an_article_someone_may_not_see_is_404(client):
+    writer = make_writer()
+    article = make_published(writer)
+    note = correction_add(article=article, by=writer, kind="minor", note="A typo.")
+    other = make_writer()
+    client.force_login(other)
+    assert client.post(reverse("desk:correction_approve", args=[note.pk])).status_code in (403, 404)
