@@ -11,25 +11,31 @@ from reviews.editing import correction_add, correction_approve, correction_withd
 from reviews.permissions import article_for_view
 
 
-@login_required
-@require_POST
-def correction_new(request, pk):
-    article = article_for_view(request.user, pk)
+def _reported(request, service, **arguments):
+    """Run a corrections service for the person asking: its result, or None with the refusal shown
+    as messages (a refusal of the person is a 403)."""
     try:
-        correction = correction_add(article=article, by=request.user, kind=request.POST.get("kind", ""),
-                                    note=request.POST.get("note", ""))
+        return service(by=request.user, **arguments)
     except NotAllowed as exc:
         raise PermissionDenied(str(exc)) from exc
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
-    else:
-        if correction.kind == Correction.Kind.MINOR:
-            messages.success(request, "Correction note recorded. Readers see it once a reviewer or an editor "
-                                      "has read it.")
-        else:
-            messages.success(request, "Medical correction noted. The reviewer of the corrected version signs "
-                                      "it; readers see it when that version goes live.")
+    return None
+
+
+@login_required
+@require_POST
+def correction_new(request, pk):
+    article = article_for_view(request.user, pk)
+    correction = _reported(request, correction_add, article=article, kind=request.POST.get("kind", ""),
+                           note=request.POST.get("note", ""))
+    if correction is not None and correction.kind == Correction.Kind.MINOR:
+        messages.success(request, "Correction note recorded. Readers see it once a reviewer or an editor "
+                                  "has read it.")
+    elif correction is not None:
+        messages.success(request, "Medical correction noted. The reviewer of the corrected version signs "
+                                  "it; readers see it when that version goes live.")
     return redirect("desk:article", pk=article.pk)
 
 
@@ -42,14 +48,7 @@ def _correction_for(request, correction_id) -> Correction:
 def _note_action(request, correction_id, service, success: str, **arguments):
     """Run a correction note's service for the person asking, and report how it went."""
     correction = _correction_for(request, correction_id)
-    try:
-        service(correction=correction, by=request.user, **arguments)
-    except NotAllowed as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
+    if _reported(request, service, correction=correction, **arguments) is not None:
         messages.success(request, success)
     return redirect("desk:article", pk=correction.article_id)
 

@@ -9,24 +9,16 @@ test_scale_queries.py): the publications come with their articles, the reminders
 read and the new ones written in one go each, and the recipients are read once for all articles.
 """
 import datetime
-import logging
 
-from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, get_connection
 from django.core.management.base import BaseCommand
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from articles.selectors import live_publications
-from reviews.models import NotificationOptOut, ReviewReminder
-from reviews.notifications import _site_url, render_text
-from reviews.permissions import EDITORS
+from reviews.models import ReviewReminder
+from reviews.notifications import notify_review_due
 
 DUE_SOON_DAYS = 30
-EVENT = "review_due"
-# notify()'s logger: a failed reminder is logged where every other failed notification is.
-logger = logging.getLogger("reviews.notifications")
 
 
 class Command(BaseCommand):
@@ -47,8 +39,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{label} {publication.next_review_due:%Y-%m-%d} {publication.slug} "
                               f"(last reviewed by {publication.reviewer_name})")
         if not dry_run and due:
-            fresh = _record_reminders(due, kinds, due_qs)
-            _send(fresh, due_qs, today)
+            notify_review_due(_record_reminders(due, kinds, due_qs))
         count = len(due)
         self.stdout.write(f"{count} article{'s' if count != 1 else ''} due for medical review.")
 
@@ -78,40 +69,3 @@ def _record_reminders(due, kinds, due_qs):
         recorded.append(publication)
     return recorded
 
-
-def _send(publications, due_qs, today):
-    """notify("review_due", ...) for each publication, with the recipients read once for all:
-    the same people as notifications.recipients_for (active editors and the publication's active
-    reviewer), less those who opted out (notifications._wanted) or have no email address."""
-    if not publications:
-        return
-    wanted = (get_user_model().objects.filter(is_active=True).exclude(email="")
-              .exclude(pk__in=NotificationOptOut.objects.filter(category=EVENT).values("user_id")))
-    editors = list(wanted.filter(groups__name=EDITORS).distinct().order_by("pk"))
-    reviewers = {user.pk: user for user in wanted.filter(pk__in=due_qs.values("reviewer_id"))}
-    preferences_url = _site_url(reverse("desk:notifications"))
-    for publication in publications:
-        people = {user.pk: user for user in editors}
-        reviewer = reviewers.get(publication.reviewer_id)
-        if reviewer is not None:
-            people[reviewer.pk] = reviewer
-        if not people:
-            continue
-        users = [people[pk] for pk in sorted(people)]
-        article = publication.article
-        context = {
-            "article": article,
-            "actor_name": "",
-            "reason": "",
-            "publication": publication,
-            "desk_url": _site_url(reverse("desk:article", args=[article.pk])),
-            "preferences_url": preferences_url,
-            "today": today,
-        }
-        subject = " ".join(render_text(f"reviews/email/{EVENT}_subject.txt", context).split())
-        body = render_text(f"reviews/email/{EVENT}.txt", context)
-        messages = [EmailMessage(subject=subject, body=body, to=[user.email]) for user in users]
-        try:
-            get_connection().send_messages(messages)
-        except Exception:  # a mail server outage must not stop the other reminders
-            logger.exception("Could not send %s notification for article %s", EVENT, article.pk)
