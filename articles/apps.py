@@ -11,13 +11,18 @@ class ArticlesConfig(AppConfig):
         from .models import Article, ArticleSection, Reference
 
         # Workflow fields are left out of revisions: a revision is content, and reverting to
-        # one must never bring back an old state or publication.
+        # one must never bring back an old state or publication. Topics and authors are not
+        # content either (they reach readers through the publication). Sections and references
+        # are kept as one value on the revision's RevisionMeta rather than followed, a version row
+        # each: a save then writes two rows, whatever the length of the article.
         reversion.register(
             Article,
             exclude=("status", "version", "submitted_hash", "submitted_revision", "submitted_by",
-                     "live_publication", "scheduled_publication", "created_at", "updated_at"),
-            follow=("sections", "references"),
+                     "live_publication", "scheduled_publication", "created_at", "updated_at",
+                     "topics", "authors"),
         )
+        # Still registered so that revisions saved before that change, with a version row for
+        # each section and reference, can be read (ArticleContent.from_revision).
         reversion.register(ArticleSection)
         reversion.register(Reference)
 

@@ -100,21 +100,56 @@ class ArticleContent:
             lead_image=_lead_image_of(article),
         )
 
+    def stored_parts(self) -> dict:
+        """What a revision keeps beside the article's own reversion version (RevisionMeta.content)."""
+        return {"sections": self.sections, "references": self.references}
+
     @classmethod
     def from_revision(cls, revision, article: Article) -> "ArticleContent":
-        """The content stored in a django-reversion revision of this article."""
+        """The content stored in a django-reversion revision of this article.
+
+        The article's fields come from its reversion version; sections and references from the
+        revision's RevisionMeta.content, or, for revisions saved before that existed, from
+        reversion version rows of their own.
+        """
         from django.contrib.contenttypes.models import ContentType
 
-        from .models import ArticleType
+        from .models import ArticleType, RevisionMeta
 
-        versions = list(revision.version_set.all())
         article_ct = ContentType.objects.get_for_model(Article)
-        section_ct = ContentType.objects.get_for_model(ArticleSection)
-        reference_ct = ContentType.objects.get_for_model(Reference)
+        try:
+            meta = revision.article_meta  # cached when the revision was read through its meta
+        except RevisionMeta.DoesNotExist:
+            meta = None
+        if meta is not None and meta.content is not None:
+            versions = list(revision.version_set.filter(content_type_id=article_ct.pk,
+                                                        object_id=str(article.pk)))
+            sections, references = meta.content["sections"], meta.content["references"]
+        else:
+            versions = list(revision.version_set.all())
+            sections, references = cls._parts_from_versions(versions, article)
         article_fields = next(
             v.field_dict for v in versions
             if v.content_type_id == article_ct.pk and str(v.object_id) == str(article.pk)
         )
+        type_key = ArticleType.objects.values_list("key", flat=True).get(pk=article_fields["article_type_id"])
+        return cls(
+            title=article_fields["title"],
+            summary=article_fields["summary"],
+            body=article_fields["body"],
+            article_type_key=type_key,
+            sections=sections,
+            references=references,
+            lead_image=_lead_image_of(article_fields),
+        )
+
+    @staticmethod
+    def _parts_from_versions(versions, article: Article) -> tuple[dict, list]:
+        """Sections and references of a revision saved with a version row for each of them."""
+        from django.contrib.contenttypes.models import ContentType
+
+        section_ct = ContentType.objects.get_for_model(ArticleSection)
+        reference_ct = ContentType.objects.get_for_model(Reference)
         sections = {}
         references = []
         for version in versions:
@@ -127,13 +162,4 @@ class ArticleContent:
                 if data["article_id"] == article.pk:
                     references.append(data)
         references.sort(key=lambda ref: ref["position"])
-        type_key = ArticleType.objects.values_list("key", flat=True).get(pk=article_fields["article_type_id"])
-        return cls(
-            title=article_fields["title"],
-            summary=article_fields["summary"],
-            body=article_fields["body"],
-            article_type_key=type_key,
-            sections=sections,
-            references=references,
-            lead_image=_lead_image_of(article_fields),
-        )
+        return sections, references

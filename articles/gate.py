@@ -5,11 +5,13 @@ is held to the same rules. It returns every failure at once, each naming its fie
 """
 import re
 
+from django.core.exceptions import ValidationError
+
 from .content import ArticleContent
 from .errors import Failure, GateFailed
 from .figures import image_refs
 from .models import ArticleType
-from .sanitize import html_to_text
+from .sanitize import check_limits, html_to_text
 from .sections import SECTIONS_BY_KEY
 
 MIN_SECTION_WORDS = 25
@@ -60,19 +62,54 @@ def _alt_problem(alt: str) -> str | None:
     return None
 
 
-def image_failures(content: ArticleContent) -> list[Failure]:
+def _html_fields(content: ArticleContent) -> list[tuple[str, str, str]]:
+    """(field, label, HTML) for the body and each known section."""
+    return [("body", "the body", content.body)] + [
+        (key, f'the section "{SECTIONS_BY_KEY[key].title}"', html)
+        for key, html in content.sections.items() if key in SECTIONS_BY_KEY
+    ]
+
+
+def limit_failures(content: ArticleContent) -> list[Failure]:
+    """Each HTML field over the sanitizer's size or nesting limit, which unsaved editor HTML may
+    be: named with the limit, and not read further (nothing over them is stored)."""
+    failures = []
+    for field, label, html in _html_fields(content):
+        try:
+            check_limits(html or "")
+        except ValidationError as exc:
+            failures.append(Failure(field, f"{label[0].upper()}{label[1:]}: {' '.join(exc.messages)}",
+                                    exc.error_list[0].code))
+    return failures
+
+
+_COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+def _without_comments(html: str) -> str:
+    """The HTML without its comments, which the sanitizer drops with any <img> inside them; an
+    unclosed "<!--" runs to the end. Python 3.11's html.parser (figures.image_refs) is quadratic
+    on unclosed comments ("<img <!--" x 50,000 took minutes), so it never sees them. Linear: no
+    comment can close past the last "-->"."""
+    if "<!--" not in html:
+        return html
+    last = html.rfind("-->") + 3
+    head = _COMMENT_RE.sub("", html[:last]) if last > 2 else ""
+    tail = html[last:] if last > 2 else html
+    return head + tail.split("<!--", 1)[0]
+
+
+def image_failures(content: ArticleContent, *, skip: frozenset[str] = frozenset()) -> list[Failure]:
     """Every image readers would get without a useful text alternative: lead, body, sections."""
     failures = []
     if content.lead_image:
         problem = _alt_problem(content.lead_image["alt"])
         if problem:
             failures.append(Failure("lead_image", f"The lead image {problem}: {ALT_ADVICE}", "image_alt_missing"))
-    places = [("body", "the body", content.body)] + [
-        (key, f'the section "{SECTIONS_BY_KEY[key].title}"', html)
-        for key, html in content.sections.items() if key in SECTIONS_BY_KEY
-    ]
-    for field, label, html in places:
-        for number, image in enumerate(image_refs(html), start=1):
+    for field, label, html in _html_fields(content):
+        if field in skip:
+            continue
+        for number, image in enumerate(image_refs(_without_comments(html)), start=1):
             problem = _alt_problem(image["alt"])
             if problem:
                 failures.append(Failure(field, f"Image {number} in {label} {problem}: {ALT_ADVICE}",
@@ -81,12 +118,16 @@ def image_failures(content: ArticleContent) -> list[Failure]:
 
 
 def gate_failures(content: ArticleContent, article_type: ArticleType) -> list[Failure]:
-    failures: list[Failure] = []
+    # The limits first: a field over them is named, and not parsed.
+    failures: list[Failure] = limit_failures(content)
+    over_limits = frozenset(failure.field for failure in failures)
     if not content.title.strip():
         failures.append(Failure("title", "The article needs a title.", "title_missing"))
     if not content.summary.strip():
         failures.append(Failure("summary", "The article needs a summary.", "summary_missing"))
     for key in article_type.required_sections:
+        if key in over_limits:
+            continue
         problem = section_problem(content.sections.get(key, ""))
         if problem:
             title = SECTIONS_BY_KEY[key].title
@@ -103,7 +144,7 @@ def gate_failures(content: ArticleContent, article_type: ArticleType) -> list[Fa
             f"source{'s' if article_type.min_references != 1 else ''}; this one cites {len(cited)}.",
             "references_missing",
         ))
-    failures.extend(image_failures(content))
+    failures.extend(image_failures(content, skip=over_limits))
     return failures
 
 

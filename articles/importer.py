@@ -39,7 +39,7 @@ from .errors import Failure
 from .gate import gate_failures
 from .hygiene import REFUSED_CHARACTERS
 from .models import Article, ArticleType
-from .sanitize import check_limits
+from .sanitize import check_limits, element_matches, link_matches, strip_tags
 from .sections import section_for_heading
 from .services import article_new
 from .validators import validate_doi, validate_pmid
@@ -75,7 +75,16 @@ HTML_HEADING_RE = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.IGNORECASE |
 HTML_ITEM_RE = re.compile(r"<(li|p)\b[^>]*>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL)
 HTML_LINK_RE = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*["']([^"']+)["'][^>]*>(.*?)</a\s*>""",
                           re.IGNORECASE | re.DOTALL)
+PARAGRAPH_RE = re.compile(r"<p\b[^>]*>(.*?)</p\s*>", re.IGNORECASE | re.DOTALL)
 TAG_RE = re.compile(r"<[^>]+>")
+# Where each pattern above can start, with the element's name as the first group: the patterns
+# are matched through sanitize.element_matches and link_matches, whose time is linear in the file
+# (tried from every "<h1" of a file without "</h1>", the patterns alone read it to the end each time).
+H1_OPEN_RE = re.compile(r"<(h1)\b", re.IGNORECASE)
+TITLE_OPEN_RE = re.compile(r"<(title)\b", re.IGNORECASE)
+HEADING_OPEN_RE = re.compile(r"<(h[1-6])\b", re.IGNORECASE)
+ITEM_OPEN_RE = re.compile(r"<(li|p)\b", re.IGNORECASE)
+PARAGRAPH_OPEN_RE = re.compile(r"<(p)\b", re.IGNORECASE)
 
 _url_validator = URLValidator(schemes=["http", "https"])
 
@@ -332,7 +341,20 @@ def parse_references(lines: list[tuple[str, int]]) -> tuple[list[dict], dict[int
 # --- HTML ---
 
 def html_text(fragment: str) -> str:
-    return " ".join(html.unescape(TAG_RE.sub(" ", fragment)).split())
+    return " ".join(html.unescape(strip_tags(fragment, TAG_RE)).split())
+
+
+def _first(pattern: re.Pattern, opening: re.Pattern, source: str) -> re.Match | None:
+    return next(element_matches(pattern, opening, source), None)
+
+
+def _links_as_text(fragment: str) -> str:
+    """HTML_LINK_RE.sub(r"\2 \1", fragment): each link as its text, then its address."""
+    pieces, at = [], 0
+    for start, end, href, inner in link_matches(fragment, nonempty=True):
+        pieces += (fragment[at:start], inner, " ", href)
+        at = end
+    return "".join(pieces) + fragment[at:]
 
 
 def parse_html(source: str) -> ParsedArticle:
@@ -345,20 +367,21 @@ def parse_html(source: str) -> ParsedArticle:
     except ValidationError as exc:
         raise ImportProblem(" ".join(exc.messages)) from None
     title = ""
-    h1 = H1_RE.search(source)
+    h1 = _first(H1_RE, H1_OPEN_RE, source)
     if h1 and html_text(h1[1]):
         title = html_text(h1[1])
         # Newlines stand in for the removed heading so later line numbers still match the file.
         source = source[:h1.start()] + "\n" * h1[0].count("\n") + source[h1.end():]
-    elif found := TITLE_RE.search(source):
+    elif found := _first(TITLE_RE, TITLE_OPEN_RE, source):
         title = html_text(found[1])
     if not title:
         raise ImportProblem("no title: the file has no <h1> or <title>")
-    headings = list(HTML_HEADING_RE.finditer(source))
+    headings = list(element_matches(HTML_HEADING_RE, HEADING_OPEN_RE, source))
     body = [source[:headings[0].start()] if headings else source]
-    sections: dict[str, str] = {}
+    sections: dict[str, list[str]] = {}
     reference_lines: list[tuple[str, int]] = []
     target, target_level = "body", 0
+    counted_to, line = 0, 1  # line numbers counted on from the last reference's, not from the top
     for heading, following in zip(headings, headings[1:] + [None]):
         start, level = heading.end(), int(heading[1])
         chunk = source[start:following.start() if following else len(source)]
@@ -372,22 +395,24 @@ def parse_html(source: str) -> ParsedArticle:
             target_level = level
             part = chunk if target != "body" else heading[0] + chunk
         if target == "references":
-            for item in HTML_ITEM_RE.finditer(part):
-                text = html_text(HTML_LINK_RE.sub(r"\2 \1", item[2]))
+            for item in element_matches(HTML_ITEM_RE, ITEM_OPEN_RE, part):
+                text = html_text(_links_as_text(item[2]))
                 if text:
                     offset = start - (len(part) - len(chunk)) + item.start()
-                    reference_lines.append((text, source.count("\n", 0, offset) + 1))
+                    line += source.count("\n", counted_to, offset)
+                    counted_to = offset
+                    reference_lines.append((text, line))
         elif target == "body":
             body.append(part)
         else:
-            sections[target] = sections.get(target, "") + part
+            sections.setdefault(target, []).append(part)
     references, _ = parse_references(reference_lines)
     # The sanitizer does not allow <h1>; the first is the title, later ones are demoted.
     body_html = re.sub(r"<(/?)h1\b", r"<\1h2", "".join(body), flags=re.IGNORECASE)
-    first_paragraph = re.search(r"<p\b[^>]*>(.*?)</p\s*>", body_html, re.IGNORECASE | re.DOTALL)
+    first_paragraph = _first(PARAGRAPH_RE, PARAGRAPH_OPEN_RE, body_html)
     summary = summary_from(html_text(first_paragraph[1])) if first_paragraph else ""
-    return ParsedArticle(title=title, summary=summary, body=body_html, sections=sections,
-                         references=references)
+    return ParsedArticle(title=title, summary=summary, body=body_html,
+                         sections={key: "".join(parts) for key, parts in sections.items()}, references=references)
 
 
 # --- Files and the database ---

@@ -2,6 +2,8 @@ import hashlib
 import json
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -111,6 +113,13 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-updated_at"]
+        # The desk's lists, newest first (the editorial lists; migration 0015): all of them, by state,
+        # by type. Each ends with id, the lists' tie-break, so a page is read off the index.
+        indexes = [
+            models.Index(fields=["-updated_at", "-id"], name="article_newest_first"),
+            models.Index(fields=["status", "-updated_at", "-id"], name="article_status_newest"),
+            models.Index(fields=["article_type", "-updated_at", "-id"], name="article_type_newest"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=["draft", "in_review", "scheduled", "published"]),
@@ -181,6 +190,12 @@ class RevisionMeta(models.Model):
     status = models.CharField(max_length=20, choices=Article.Status.choices)
     content_hash = models.CharField(max_length=64)
     version = models.PositiveIntegerField()
+    # The sections and references this revision held, as one value ({"sections": {key: html},
+    # "references": [...]}, ArticleContent's own shapes): one row per revision instead of a
+    # reversion version row for every section and reference. The article's own fields are in its
+    # reversion version. Null for revisions saved before, whose sections and references are in
+    # reversion version rows of their own (ArticleContent.from_revision reads both).
+    content = models.JSONField(null=True, blank=True)
 
 
 class ImmutableQuerySet(models.QuerySet):
@@ -247,9 +262,17 @@ class Publication(ImmutableModel):
     # {"src", "srcset", "webp_srcset", "sizes", "width", "height", "alt", "caption", "credit"},
     # or {} without one (articles.figures.lead_picture).
     lead_image = models.JSONField(default=dict, blank=True)
+    # Public search: title weighted A, summary B, body and section text C, tags
+    # stripped. Set on PostgreSQL by a BEFORE INSERT trigger (migration 0012), so every insert,
+    # bulk_create included, carries it; null on SQLite, which searches the text itself.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["-published_at"]
+        indexes = [GinIndex(fields=["search_vector"], name="publication_search"),
+                   # Public lists, newest first (migration 0013; it also adds PostgreSQL-only GIN
+                   # indexes on topics, authors and sign_offs, which are not declared here).
+                   models.Index(fields=["-published_at", "-id"], name="publication_newest_first")]
 
     def __str__(self):
         return f"{self.title} (reviewed {self.reviewed_at:%Y-%m-%d})"

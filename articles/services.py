@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .content import ArticleContent
+from .content import REFERENCE_FIELDS, ArticleContent
 from .figures import lead_picture, pictures_for, render_images, unknown_image_keys
 from .hygiene import cleaned_for_bulk
 from .models import Article, ArticleSection, ArticleType, Image, Publication, Reference, RevisionMeta
@@ -121,7 +121,12 @@ def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     return slug
 
 
-def _write_content(article: Article, content: ArticleContent) -> None:
+def _write_content(article: Article, content: ArticleContent, *, validate_slug: bool) -> ArticleContent:
+    """Write the content to the working copy and return it as written (control characters
+    stripped, as the hygiene receivers store it), in a bounded number of queries whatever the
+    number of sections and references: they are replaced in bulk (nothing refers to their rows;
+    the revision keeps them as one value)."""
+    adding = article._state.adding
     article.title = content.title
     article.summary = content.summary
     article.body = content.body
@@ -132,20 +137,33 @@ def _write_content(article: Article, content: ArticleContent) -> None:
     article.lead_image_credit = lead.get("credit", "")
     if article.article_type.key != content.article_type_key:
         article.article_type = _article_type(content.article_type_key)
-    article.full_clean(exclude=["authors", "topics"])
+    # The database enforces the check constraints, clean_content checked the lead image and the
+    # type was just read: validating them again would cost a query each on every save. The slug
+    # is checked (format and uniqueness) only when it is new.
+    exclude = ["authors", "topics", "article_type", "lead_image"]
+    if not validate_slug:
+        exclude.append("slug")
+    article.full_clean(exclude=exclude, validate_unique=validate_slug, validate_constraints=False)
     article.save()
-    article.sections.exclude(key__in=list(content.sections)).delete()
-    existing = {s.key: s for s in article.sections.all()}
-    for key, html in content.sections.items():
-        section = existing.get(key) or ArticleSection(article=article, key=key)
-        if section.content != html or section.pk is None:
-            section.content = html
-            section.save()
-    article.references.all().delete()
-    Reference.objects.bulk_create(cleaned_for_bulk([
+    if not adding:
+        article.sections.all().delete()
+        article.references.all().delete()
+    sections = ArticleSection.objects.bulk_create(cleaned_for_bulk([
+        ArticleSection(article=article, key=key, content=html) for key, html in content.sections.items()
+    ]))
+    references = Reference.objects.bulk_create(cleaned_for_bulk([
         Reference(article=article, position=position, **ref)
         for position, ref in enumerate(content.references, start=1)
     ]))
+    return ArticleContent(
+        title=article.title, summary=article.summary, body=article.body,
+        article_type_key=content.article_type_key,
+        sections={section.key: section.content for section in sections},
+        references=[{name: getattr(ref, name) for name in REFERENCE_FIELDS} for ref in references],
+        lead_image=content.lead_image and {**content.lead_image, "alt": article.lead_image_alt,
+                                           "caption": article.lead_image_caption,
+                                           "credit": article.lead_image_credit},
+    )
 
 
 def _article_type(key: str) -> ArticleType:
@@ -155,7 +173,9 @@ def _article_type(key: str) -> ArticleType:
         raise ValidationError({"article_type": f'There is no article type "{key}".'}) from None
 
 
-def _record_revision(article: Article, by, comment: str) -> None:
+def _record_revision(article: Article, written: ArticleContent, by, comment: str) -> None:
+    """One reversion revision: the article's own fields in its version row, sections and
+    references as one value on the RevisionMeta (not a version row each)."""
     reversion.set_user(by)
     reversion.set_comment(comment)
     reversion.add_to_revision(article)
@@ -163,8 +183,9 @@ def _record_revision(article: Article, by, comment: str) -> None:
         RevisionMeta,
         article=article,
         status=article.status,
-        content_hash=ArticleContent.of(article).hash(),
+        content_hash=written.hash(),
         version=article.version,
+        content=written.stored_parts(),
     )
 
 
@@ -179,11 +200,13 @@ def article_new(*, by, content: ArticleContent, slug: str = "", topics=(), autho
         article_type=_article_type(content.article_type_key),
         status=Article.Status.DRAFT,
     )
-    with reversion.create_revision(manage_manually=True):
-        _write_content(article, content)
+    # atomic=False here and in content_save: the service's transaction holds the revision; a
+    # savepoint of its own would add two statements to every save.
+    with reversion.create_revision(manage_manually=True, atomic=False):
+        written = _write_content(article, content, validate_slug=True)
         article.topics.set(topics)
         article.authors.set(list(authors) or [by])
-        _record_revision(article, by, comment)
+        _record_revision(article, written, by, comment)
     return article
 
 
@@ -197,20 +220,21 @@ def content_save(*, article: Article, by, content: ArticleContent, comment: str,
     """Save content as a new revision, the article then in `status`. The caller holds the row
     lock (content_lock) and has decided, through the lifecycle, that the state may change."""
     content = clean_content(content)
-    if slug is not None and slug != article.slug:
+    slug_changed = slug is not None and slug != article.slug
+    if slug_changed:
         if article.publications.exists():
             raise ValidationError({"slug": "The address of a published article cannot change; "
                                            "readers and search engines link to it."})
         article.slug = slug
     article.status = status
     article.version += 1
-    with reversion.create_revision(manage_manually=True):
-        _write_content(article, content)
+    with reversion.create_revision(manage_manually=True, atomic=False):
+        written = _write_content(article, content, validate_slug=slug_changed)
         if topics is not None:
             article.topics.set(topics)
         if authors is not None:
             article.authors.set(authors)
-        _record_revision(article, by, comment)
+        _record_revision(article, written, by, comment)
     return article
 
 

@@ -1,34 +1,48 @@
 #!/usr/bin/env python
-"""The public article page against a plain Django DetailView of the same content.
+"""The public article page against Django's own caching of the same view, side by side.
 
-    .venv/bin/python bench/bench_public.py [--seconds 10] [--rounds 3] [--connections 16]
+    .venv/bin/python bench/bench_public.py [--requests 400] [--repeats 5] [--seconds 8] [--no-gunicorn]
 
-One command: it picks PostgreSQL when one answers on 127.0.0.1:5432 (database health_cms_bench,
-created if missing; else a SQLite file in the temp directory), migrates, collects static files,
-seeds a realistic published article through the services (about 1,500 words, every safety
-section, 10 references), starts gunicorn (2 workers, DJANGO_ENV=production, DEBUG off), and
-measures with wrk (installed from Debian's packages when missing) in alternating rounds:
+One command: PostgreSQL when one answers on 127.0.0.1:5432 (database health_cms_bench, made
+afresh; else a SQLite file in the temp directory), migrate, collectstatic, a realistic published
+article seeded through the services (about 1,500 words, every safety section, 10 references),
+production settings (DJANGO_ENV=production, DEBUG off, persistent connections) and the Redis cache
+at REDIS_URL (default redis://127.0.0.1:6379/9, a database of its own, emptied first). Every row
+is the same article, the same template and context (the script checks the bytes are identical),
+the same two queries when it renders, and the same cache:
 
-  baseline   /bench/baseline/<slug>/  a plain DetailView: same query, template and context
-  article    /articles/<slug>/        the real page: also ETag, Last-Modified, Cache-Control
-  revalidate /articles/<slug>/ with If-None-Match: the 304 a CDN or browser gets
+  uncached render   a plain view: the two queries and the template on every request
+  cache_page        Django's cache_page around that plain view (Redis)
+  ours, cached 200  /articles/<slug>/ answered from our page cache
+  ours, 304         /articles/<slug>/ with the current If-None-Match
+  floor             a view answering two bytes with no query and no cache: what Django and the
+                    site's middleware cost any request, the least a 304 can cost
 
-It prints requests/s, p50 and p99 per target (medians over the rounds) and the ratio of the
-article page to the baseline; the goal is at least 0.80. Exit status 1 when the goal is missed.
-Every request goes to 127.0.0.1, each run is bounded by --seconds, and gunicorn is stopped at the end.
+Measured two ways, each as CPU per request (min-max over the repeats):
+  in-process  through Django's WSGIHandler, no server or network: the process's CPU time over
+              --requests requests, --repeats times, the rows alternating;
+  gunicorn    2 sync workers, wrk for --seconds per row: the workers' CPU time (/proc) over the
+              requests wrk completed, and wrk's requests/s.
+
+Goals: our cached 200 at least 90% of cache_page's throughput (at most 1.11x its CPU per request),
+and our 304 at most half the CPU of our cached 200. Exit status 1 when one is missed.
+
+public_rows(slug) measures the in-process rows in an already configured process (bench/scale.py).
 """
 import argparse
+import io
+import json
 import os
 import re
 import secrets
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import types
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -37,8 +51,12 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 PYTHON = VENV_BIN / "python" if (VENV_BIN / "python").exists() else Path(sys.executable)
 PG_DATABASE = "health_cms_bench"
+REDIS_URL = "redis://127.0.0.1:6379/9"
 SLUG = "bench-valerian-for-sleep"
-GOAL = 0.80
+HOST = "127.0.0.1"
+CACHED_GOAL = 0.90      # our cached 200's throughput against cache_page's
+REVALIDATE_GOAL = 0.50  # our 304's CPU against our cached 200's
+ROWS = ("uncached render", "cache_page", "ours, cached 200", "ours, 304", "floor: empty view")
 
 
 # --- Setup -------------------------------------------------------------------------------------
@@ -63,31 +81,17 @@ def database_url() -> str:
 def environment(db_url: str) -> dict:
     return {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DJANGO_SETTINGS_MODULE": "cms.settings",
         "DJANGO_ENV": "production",
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
+        "ALLOWED_HOSTS": HOST,
         "SECURE_SSL_REDIRECT": "false",  # production redirects to HTTPS; the bench speaks plain HTTP
         "DATABASE_URL": db_url,
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", REDIS_URL),
         "LOG_LEVEL": "ERROR",
         "PYTHONPATH": str(ROOT),
     }
-
-
-def ensure_wrk() -> str:
-    found = shutil.which("wrk")
-    if found:
-        return found
-    print("wrk is missing; installing it from Debian's packages ...")
-    apt = ["apt-get", "install", "-y", "-qq", "wrk"]
-    if os.geteuid() != 0:
-        apt = ["sudo", "-n", *apt]
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    if subprocess.run(apt, env=env).returncode != 0:
-        subprocess.run([*apt[:-4], "update", "-qq"], env=env)
-        subprocess.run(apt, env=env, check=True)
-    return shutil.which("wrk") or sys.exit("wrk could not be installed (apt-get install wrk).")
 
 
 def manage(env: dict, *args: str) -> None:
@@ -95,14 +99,12 @@ def manage(env: dict, *args: str) -> None:
                    stdout=subprocess.DEVNULL)
 
 
-def seed_in_subprocess(env: dict) -> str:
-    result = subprocess.run([str(PYTHON), str(Path(__file__).resolve()), "--seed"], cwd=ROOT, env=env,
+def in_subprocess(env: dict, *args: str) -> str:
+    result = subprocess.run([str(PYTHON), str(Path(__file__).resolve()), *args], cwd=ROOT, env=env,
                             capture_output=True, text=True, check=False)
-    match = re.search(r"^SEEDED (\S+) (\d+) words$", result.stdout, re.MULTILINE)
-    if result.returncode != 0 or not match:
-        sys.exit(f"seeding failed:\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
-    print(f"Seeded /articles/{match.group(1)}/ ({match.group(2)} words, every section, 10 references).")
-    return match.group(1)
+    if result.returncode != 0:
+        sys.exit(f"{' '.join(args)} failed:\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
+    return result.stdout
 
 
 # --- Seeding (runs inside Django, via --seed) -----------------------------------------------------
@@ -156,7 +158,7 @@ def seed() -> None:
                   for slug, name in (("sleep", "Sleep"), ("supplements", "Supplements"), ("herbal", "Herbal"))]
         body = "".join(f"<h2>Part {n}</h2>{paragraph(rng, 5)}{paragraph(rng, 5)}" for n in range(1, 8))
         content = ArticleContent(
-            title="Valerian for sleep: what the evidence shows",
+            title="Valerian for sleep: benefits, risks and who should avoid it",
             summary="Valerian is a herbal supplement taken for sleep. Trials are small and mixed; "
                     "here is what they show, who should avoid it and when to get help.",
             body=body, article_type_key="substance",
@@ -177,7 +179,143 @@ def seed() -> None:
     print(f"SEEDED {article.slug} {words} words")
 
 
-# --- Serving and measuring ----------------------------------------------------------------------
+# --- The rows (inside Django) -------------------------------------------------------------------
+
+def plain_article(request, slug):
+    """The article rendered by Django with nothing of ours around it: the same two queries (the
+    snapshot, its corrections), template and context as /articles/<slug>/, no validators."""
+    from django.shortcuts import render
+
+    from public.selectors import live_publication_by_slug, visible_corrections
+    from public.views import article_context
+
+    publication = live_publication_by_slug(slug)
+    return render(request, "public/article_detail.html",
+                  article_context(request, publication, visible_corrections(publication)))
+
+
+def empty_view(request):
+    from django.http import HttpResponse
+
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
+def urlconf() -> types.ModuleType:
+    """The site's URLs plus the two plain rows. A module object, so no settings module changes."""
+    from django.urls import path
+    from django.views.decorators.cache import cache_page
+
+    from cms.urls import urlpatterns as site
+
+    module = types.ModuleType("bench_public_urls")
+    module.urlpatterns = [
+        path("bench/render/<slug:slug>/", plain_article),
+        path("bench/cache-page/<slug:slug>/", cache_page(3600, key_prefix="bench")(plain_article)),
+        path("bench/floor/", empty_view),
+        *site,
+    ]
+    return module
+
+
+def wsgi_application():
+    """For gunicorn ('bench.bench_public:wsgi_application()'): the site with the bench's rows."""
+    from django.conf import settings
+    from django.core.wsgi import get_wsgi_application
+
+    application = get_wsgi_application()
+    settings.ROOT_URLCONF = urlconf()
+    return application
+
+
+def targets(slug: str, etag: str | None = None) -> dict[str, tuple[str, dict]]:
+    article = f"/articles/{slug}/"
+    return {
+        "uncached render": (f"/bench/render/{slug}/", {}),
+        "cache_page": (f"/bench/cache-page/{slug}/", {}),
+        "ours, cached 200": (article, {}),
+        "ours, 304": (article, {"HTTP_IF_NONE_MATCH": etag} if etag else {}),
+        "floor: empty view": ("/bench/floor/", {}),
+    }
+
+
+def _environ(path: str, host: str, extra: dict) -> dict:
+    return {"REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": "", "SCRIPT_NAME": "",
+            "SERVER_NAME": host, "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1", "HTTP_HOST": host,
+            "REMOTE_ADDR": "127.0.0.1", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(b""),
+            "wsgi.errors": sys.stderr, "wsgi.multithread": False, "wsgi.multiprocess": True,
+            "wsgi.run_once": False, "wsgi.version": (1, 0), **extra}
+
+
+def _call(handler, path: str, host: str, extra: dict) -> tuple[str, dict, bytes]:
+    answer = {}
+
+    def start_response(status, headers, exc_info=None):
+        answer["status"], answer["headers"] = status, dict(headers)
+
+    result = handler(_environ(path, host, extra), start_response)
+    try:
+        body = b"".join(result)
+    finally:
+        getattr(result, "close", lambda: None)()
+    return answer["status"], answer["headers"], body
+
+
+def public_rows(slug: str = SLUG, *, requests: int = 400, repeats: int = 5, host: str | None = None) -> list[dict]:
+    """The four rows for the live article `slug`, measured in this process through Django's
+    WSGIHandler, with whatever settings, database and cache it is configured with.
+
+    Returns [{"row", "path", "status", "queries", "cpu_us": [per repeat], "wall_us": [...]}]:
+    CPU and wall-clock microseconds per request, one figure per repeat. Checks first that the
+    three 200s are the same bytes and that the cached rows run no query.
+    """
+    from django.conf import settings
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    host = host or next((h for h in settings.ALLOWED_HOSTS if h and "*" not in h and not h.startswith(".")), HOST)
+    with override_settings(ROOT_URLCONF=urlconf()):
+        handler = WSGIHandler()
+        _, first_headers, _ = _call(handler, f"/articles/{slug}/", host, {})
+        rows = targets(slug, first_headers["ETag"])
+        checked, queries = {}, {}
+        for name, (path, extra) in rows.items():
+            _call(handler, path, host, extra)  # warm: each cache holds the page now
+            with CaptureQueriesContext(connection) as captured:
+                status, headers, body = _call(handler, path, host, extra)
+            checked[name] = (status, body)
+            queries[name] = len(captured)
+        bodies = {checked[name][1] for name in ("uncached render", "cache_page", "ours, cached 200")}
+        assert len(bodies) == 1, "the rows must serve the same HTML"
+        assert checked["ours, 304"][0].startswith("304"), checked["ours, 304"][0]
+        assert queries["cache_page"] == queries["ours, cached 200"] == queries["ours, 304"] == 0, queries
+        assert queries["floor: empty view"] == 0, queries
+        assert queries["uncached render"] == 2, queries
+
+        measured = {name: {"cpu": [], "wall": []} for name in rows}
+        for _ in range(repeats):
+            for name, (path, extra) in rows.items():  # alternating, so load swings hit every row
+                cpu, wall = time.process_time(), time.perf_counter()
+                for _ in range(requests):
+                    _call(handler, path, host, extra)
+                measured[name]["cpu"].append((time.process_time() - cpu) / requests * 1e6)
+                measured[name]["wall"].append((time.perf_counter() - wall) / requests * 1e6)
+    return [{"row": name, "path": path, "status": checked[name][0].split()[0], "queries": queries[name],
+             "bytes": len(checked[name][1]), "cpu_us": measured[name]["cpu"], "wall_us": measured[name]["wall"]}
+            for name, (path, _) in rows.items()]
+
+
+def measure_in_process(requests: int, repeats: int) -> None:
+    import django
+
+    django.setup()
+    from django.core.cache import cache
+
+    cache.clear()  # the bench's own Redis database
+    print("ROWS " + json.dumps(public_rows(SLUG, requests=requests, repeats=repeats, host=HOST)))
+
+
+# --- Through gunicorn ----------------------------------------------------------------------------
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -188,20 +326,17 @@ def free_port() -> int:
 def start_gunicorn(env: dict, port: int, log: Path) -> subprocess.Popen:
     gunicorn = VENV_BIN / "gunicorn" if (VENV_BIN / "gunicorn").exists() else shutil.which("gunicorn")
     process = subprocess.Popen(
-        [str(gunicorn), "cms.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}", "--error-logfile", str(log)],
+        [str(gunicorn), "bench.bench_public:wsgi_application()", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+         "--error-logfile", str(log)],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 60
-    try:
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
-                    if response.status == 200:
-                        return process
-            except OSError:  # refused while booting, or a slow first answer
-                time.sleep(0.3)
-    except BaseException:
-        stop(process)
-        raise
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+                if response.status == 200:
+                    return process
+        except OSError:  # refused while booting, or a slow first answer
+            time.sleep(0.3)
     stop(process)
     sys.exit(f"gunicorn did not answer on port {port}; see {log}")
 
@@ -225,91 +360,123 @@ def fetch(url: str, headers=None) -> tuple[int, dict, bytes]:
         return error.code, dict(error.headers), error.read()
 
 
-UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+def workers_cpu_seconds(master: int) -> float:
+    """User and system CPU of gunicorn's workers (the master's children), from /proc."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master:  # ppid
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
 
 
-def run_wrk(wrk: str, url: str, seconds: int, connections: int, headers=()) -> dict:
-    command = [wrk, "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
-    for header in headers:
+def run_wrk(wrk: str, url: str, seconds: int, connections: int, header: str | None) -> tuple[int, float]:
+    command = [wrk, "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
+    if header:
         command += ["-H", header]
     output = subprocess.run([*command, url], capture_output=True, text=True, timeout=seconds + 60,
                             check=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    latency = {pct: float(value) * UNITS[unit] for pct, value, unit in
-               re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)}
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
-    errors = re.search(r"Socket errors:.*", output)
-    return {"rps": rps, "p50": latency["50"], "p99": latency["99"],
-            "non_2xx_3xx": int(bad.group(1)) if bad else 0, "socket_errors": errors.group(0) if errors else ""}
+    if bad:
+        sys.exit(f"wrk saw {bad.group(1)} failed responses from {url}")
+    return requests, float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+
+def measure_gunicorn(env: dict, seconds: int, repeats: int, connections: int) -> dict[str, dict]:
+    wrk = shutil.which("wrk")
+    if not wrk:
+        print("wrk is missing (apt-get install wrk): no gunicorn rows.")
+        return {}
+    port = free_port()
+    server = start_gunicorn(env, port, Path(tempfile.gettempdir()) / "health_cms_bench_gunicorn.log")
+    base = f"http://{HOST}:{port}"
+    try:
+        _, headers, _ = fetch(f"{base}/articles/{SLUG}/")
+        rows = {name: (f"{base}{path}", f"If-None-Match: {headers['ETag']}" if extra else None)
+                for name, (path, extra) in targets(SLUG, headers["ETag"]).items()}
+        for url, header in rows.values():  # warm every worker and cache
+            run_wrk(wrk, url, 1, connections, header)
+        measured = {name: {"cpu": [], "rps": []} for name in rows}
+        for _ in range(repeats):
+            for name, (url, header) in rows.items():
+                cpu = workers_cpu_seconds(server.pid)
+                requests, rps = run_wrk(wrk, url, seconds, connections, header)
+                measured[name]["cpu"].append((workers_cpu_seconds(server.pid) - cpu) / requests * 1e6)
+                measured[name]["rps"].append(rps)
+        return measured
+    finally:
+        stop(server)
+
+
+# --- Report ------------------------------------------------------------------------------------
+
+def span(values, unit="") -> str:
+    return f"{min(values):,.0f}–{max(values):,.0f}{unit}"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=int, default=10, help="length of each wrk run")
-    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds over the targets")
-    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--requests", type=int, default=400, help="in-process requests per row per repeat")
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--seconds", type=int, default=8, help="length of each wrk run")
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--no-gunicorn", action="store_true")
     parser.add_argument("--seed", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.seed:
         seed()
         return 0
+    if args.measure:
+        measure_in_process(args.requests, args.repeats)
+        return 0
 
-    wrk = ensure_wrk()
     db_url = database_url()
     env = environment(db_url)
-    print(f"Database: {db_url.split('://')[0]}; migrating, collecting static files, seeding ...")
+    print(f"Database: {db_url.split('://')[0]}; cache: {env['REDIS_URL']}; migrating, collecting static files, "
+          f"seeding ...")
     manage(env, "migrate", "--noinput")
     manage(env, "collectstatic", "--noinput")
-    slug = seed_in_subprocess(env)
+    seeded = re.search(r"^SEEDED (\S+) (\d+) words$", in_subprocess(env, "--seed"), re.MULTILINE)
+    print(f"Seeded /articles/{seeded.group(1)}/ ({seeded.group(2)} words, every section, 10 references).")
 
-    port = free_port()
-    log = Path(tempfile.gettempdir()) / "health_cms_bench_gunicorn.log"
-    server = start_gunicorn(env, port, log)
-    base = f"http://127.0.0.1:{port}"
-    targets = {
-        "baseline DetailView": (f"{base}/bench/baseline/{slug}/", ()),
-        "article page": (f"{base}/articles/{slug}/", ()),
-    }
-    try:
-        status_b, _, body_b = fetch(targets["baseline DetailView"][0])
-        status_a, headers_a, body_a = fetch(targets["article page"][0])
-        assert status_a == status_b == 200, (status_a, status_b)
-        assert body_a == body_b, "the baseline must render the same HTML as the article page"
-        status_r, _, _ = fetch(targets["article page"][0], {"If-None-Match": headers_a["ETag"]})
-        assert status_r == 304, status_r
-        targets["revalidation (304)"] = (targets["article page"][0], (f"If-None-Match: {headers_a['ETag']}",))
-        print(f"Both pages: {len(body_a):,} bytes of identical HTML; the article page adds "
-              f"ETag {headers_a['ETag']}, Cache-Control '{headers_a['Cache-Control']}'.")
-        print(f"wrk: 2 threads, {args.connections} connections, {args.seconds} s a run, {args.rounds} rounds, "
-              f"gunicorn 2 sync workers on {os.cpu_count()} cores.\n")
+    output = in_subprocess(env, "--measure", "--requests", str(args.requests), "--repeats", str(args.repeats))
+    rows = {row["row"]: row for row in json.loads(re.search(r"^ROWS (.*)$", output, re.MULTILINE).group(1))}
+    served = {} if args.no_gunicorn else measure_gunicorn(env, args.seconds, args.repeats, args.connections)
 
-        for url, headers in targets.values():  # warm both workers up
-            run_wrk(wrk, url, 2, args.connections, headers)
-        results = {name: [] for name in targets}
-        for round_number in range(1, args.rounds + 1):
-            for name, (url, headers) in targets.items():
-                result = run_wrk(wrk, url, args.seconds, args.connections, headers)
-                results[name].append(result)
-                print(f"  round {round_number} {name:<22} {result['rps']:8.1f} req/s  "
-                      f"p50 {result['p50']:6.2f} ms  p99 {result['p99']:6.2f} ms"
-                      + (f"  non-2xx/3xx {result['non_2xx_3xx']}" if result["non_2xx_3xx"] else "")
-                      + (f"  {result['socket_errors']}" if result["socket_errors"] else ""))
-    finally:
-        stop(server)
+    print(f"\nSame page in every row: {rows['uncached render']['bytes']:,} bytes; {os.cpu_count()} cores; "
+          f"in-process {args.repeats} x {args.requests} requests a row"
+          + ("" if not served else f"; gunicorn 2 sync workers, wrk {args.connections} connections, "
+                                   f"{args.repeats} x {args.seconds} s a row") + ".")
+    print(f"\n{'row':<18}{'status':>7}{'queries':>8}{'in-process CPU µs/req':>24}{'req/s (1 core)':>17}"
+          + (f"{'gunicorn CPU µs/req':>22}{'wrk req/s':>14}" if served else ""))
+    for name in ROWS:
+        row = rows[name]
+        line = (f"{name:<18}{row['status']:>7}{row['queries']:>8}{span(row['cpu_us']):>24}"
+                f"{span([1e6 / v for v in row['cpu_us']]):>17}")
+        if served:
+            line += f"{span(served[name]['cpu']):>22}{span(served[name]['rps']):>14}"
+        print(line)
 
-    median = {name: {key: statistics.median(r[key] for r in runs) for key in ("rps", "p50", "p99")}
-              for name, runs in results.items()}
-    print(f"\n{'target':<24}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}   (medians of {args.rounds} rounds)")
-    for name, m in median.items():
-        print(f"{name:<24}{m['rps']:>10.1f}{m['p50']:>10.2f}{m['p99']:>10.2f}")
-    ratio = median["article page"]["rps"] / median["baseline DetailView"]["rps"]
-    print(f"\nratio article page / baseline: {ratio:.2f} (goal >= {GOAL:.2f}: "
-          f"{'met' if ratio >= GOAL else 'MISSED'})")
-    print("\nFor bench/README.md:")
-    print("| target | req/s | p50 ms | p99 ms |\n|---|---:|---:|---:|")
-    for name, m in median.items():
-        print(f"| {name} | {m['rps']:.0f} | {m['p50']:.2f} | {m['p99']:.2f} |")
-    return 0 if ratio >= GOAL else 1
+    def best(values):
+        return min(values)
+
+    cached = best(rows["ours, cached 200"]["cpu_us"]) / best(rows["cache_page"]["cpu_us"])
+    revalidate = best(rows["ours, 304"]["cpu_us"]) / best(rows["ours, cached 200"]["cpu_us"])
+    print(f"\nours cached / cache_page, CPU per request (best repeats): {cached:.2f}x "
+          f"(throughput {1 / cached:.0%}; goal >= {CACHED_GOAL:.0%}: {'met' if 1 / cached >= CACHED_GOAL else 'MISSED'})")
+    print(f"ours 304 / ours cached 200, CPU per request: {revalidate:.2f} "
+          f"(goal <= {REVALIDATE_GOAL:.2f}: {'met' if revalidate <= REVALIDATE_GOAL else 'MISSED'})")
+    met = 1 / cached >= CACHED_GOAL and revalidate <= REVALIDATE_GOAL
+    if served:
+        g_cached = best(served["ours, cached 200"]["cpu"]) / best(served["cache_page"]["cpu"])
+        g_revalidate = best(served["ours, 304"]["cpu"]) / best(served["ours, cached 200"]["cpu"])
+        print(f"gunicorn: cached / cache_page {g_cached:.2f}x, 304 / cached 200 {g_revalidate:.2f}")
+    return 0 if met else 1
 
 
 if __name__ == "__main__":

@@ -17,19 +17,19 @@ changes). A person's address can change without a publish (a new username or pro
 people sitemaps' ETag is what they list.
 """
 import datetime
+from xml.sax.saxutils import escape as xml_escape
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.http import Http404
-from django.template.response import TemplateResponse
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from .caching import public_changed_at, public_response
 from articles.hygiene import strip_control
-from articles.models import Topic
+from articles.models import Publication, Topic
 from articles.selectors import live_publications
 from reviews.models import ReviewerProfile
 from .structured_data import person_path
@@ -117,12 +117,32 @@ def _table(model) -> str:
 
 # --- What each sitemap lists ---
 
-def article_entries(page: int) -> list[tuple[str, datetime.datetime]]:
-    """(path, lastmod) of the articles on page `page`: one query, only the two fields it prints."""
+def article_urls_xml(page: int, base: str) -> str | None:
+    """On PostgreSQL, the <url> lines of the articles on page `page`, built by the database in
+    one query (string_agg): reading 50,000 rows into Python and formatting them took a second.
+    `base` is the escaped absolute address an article's slug follows; slugs are ASCII letters,
+    digits and hyphens, which XML needs no escaping for. None elsewhere (article_entries)."""
+    if connection.vendor != "postgresql":
+        return None
     size = page_size()
-    publications = (live_publications().only("slug", "published_at").order_by("pk")
-                    [(page - 1) * size:page * size])
-    return [(p.get_absolute_url(), p.published_at) for p in publications]
+    ids, params = _live_sql("id")
+    publication = _table(Publication)
+    sql = (f"SELECT string_agg('<url><loc>' || %s || p.slug || '/</loc><lastmod>' "
+           f"|| to_char(p.published_at AT TIME ZONE %s, 'YYYY-MM-DD') || '</lastmod></url>', E'\\n' ORDER BY p.id) "
+           f"FROM (SELECT id, slug, published_at FROM {publication} WHERE id IN ({ids}) "
+           f"ORDER BY id LIMIT %s OFFSET %s) p")
+    rows = _rows(sql, [base, settings.TIME_ZONE, *params, size, (page - 1) * size])
+    return rows[0][0] or ""
+
+
+def article_entries(page: int) -> list[tuple[str, datetime.datetime]]:
+    """(path, lastmod) of the articles on page `page`: one query, only the two fields it prints.
+    Paths are built from one reverse(): 50,000 reverse() calls cost more than the query."""
+    size = page_size()
+    prefix, suffix = reverse("public:detail", kwargs={"slug": "slug"}).rsplit("slug", 1)
+    rows = (live_publications().order_by("pk").values_list("slug", "published_at")
+            [(page - 1) * size:page * size])
+    return [(f"{prefix}{slug}{suffix}", published_at) for slug, published_at in rows]
 
 
 def topic_entries(page: int) -> list[tuple[str, datetime.datetime | None]]:
@@ -156,19 +176,27 @@ def _pages(sql: str, params: list) -> list[datetime.datetime | None]:
     return [_as_datetime(lastmod) for _, lastmod in rows]
 
 
+def _page_count(rows: int) -> int:
+    return max(1, -(-rows // page_size()))
+
+
 def index_entries() -> list[tuple[str, datetime.datetime | None]]:
     """(path, lastmod) of every child sitemap: three aggregate queries, one per section. A section
     with nothing in it still has its first (empty) page, so the index always names all three."""
     live, params = _live_sql("id", "published_at")
-    topic_lastmods, topic_params = _topic_lastmods()
-    person_lastmods, person_params = _person_lastmods()
+    # Topics and people are few pages whose newest lastmod is, within a publication or two, the
+    # newest live publication's: that one row (through the newest-first index) stands for it,
+    # where walking every publication's topics and bylines took 400 ms at 50,000 articles.
+    newest = live_publications().order_by("-published_at").values_list("published_at", flat=True).first()
     pages = {
         "articles": _pages(f"SELECT p.id AS sort_key, p.published_at AS lastmod FROM ({live}) p", params),
-        "topics": _pages(f"SELECT t.slug AS sort_key, lm.lastmod FROM {_table(Topic)} t "
-                         f"LEFT JOIN ({topic_lastmods}) lm ON lm.slug = t.slug", topic_params),
-        "people": _pages(f"SELECT lm.person_id AS sort_key, lm.lastmod FROM ({person_lastmods}) lm "
-                         f"INNER JOIN {_table(get_user_model())} u ON u.id = lm.person_id", person_params),
+        "topics": [newest] * _page_count(Topic.objects.count()),
     }
+    # People pages are counted exactly (a page past the end must not be named): this walks every
+    # live byline, the one part of the index that grows with the articles.
+    person_lastmods, person_params = _person_lastmods()
+    pages["people"] = _pages(f"SELECT lm.person_id AS sort_key, lm.lastmod FROM ({person_lastmods}) lm "
+                             f"INNER JOIN {_table(get_user_model())} u ON u.id = lm.person_id", person_params)
     return [(child_path(section, number), lastmod)
             for section in SECTIONS for number, lastmod in enumerate(pages[section] or [None], start=1)]
 
@@ -181,33 +209,64 @@ def _absolute(request, path: str) -> str:
     return f"{request.scheme}://{request.get_host()}{strip_control(path)}"
 
 
-def _xml(request, template: str, context: dict):
-    response = TemplateResponse(request, template, context, content_type="application/xml")
+def _xml(document: str) -> HttpResponse:
+    response = HttpResponse(document, content_type="application/xml")
     response["X-Robots-Tag"] = _ROBOTS
     return response
+
+
+def _day(moment: datetime.datetime) -> str:
+    return timezone.localtime(moment).date().isoformat()
+
+
+_URLSET_START = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n')
+_URLSET_END = "</urlset>\n"
+
+
+def urlset_xml(urls: list[tuple[str, datetime.datetime | None]]) -> str:
+    """A sitemap of (absolute URL, lastmod) as django.contrib.sitemaps' template writes it, built
+    as a string: the template took 0.2 ms a URL, 10 s for a page of 50,000."""
+    lines = [_URLSET_START]
+    lines += [f"<url><loc>{xml_escape(location)}</loc>"
+              + (f"<lastmod>{_day(lastmod)}</lastmod>" if lastmod else "") + "</url>\n"
+              for location, lastmod in urls]
+    lines.append(_URLSET_END)
+    return "".join(lines)
+
+
+def index_xml(children: list[tuple[str, datetime.datetime | None]]) -> str:
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>\n'
+             '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n']
+    lines += [f"<sitemap><loc>{xml_escape(location)}</loc>"
+              + (f"<lastmod>{timezone.localtime(lastmod).isoformat()}</lastmod>" if lastmod else "")
+              + "</sitemap>\n"
+              for location, lastmod in children]
+    lines.append("</sitemapindex>\n")
+    return "".join(lines)
 
 
 def sitemap(request):
     """/sitemap.xml: the index of the child sitemaps."""
     def render():
-        items = [{"location": _absolute(request, path), "last_mod": lastmod} for path, lastmod in index_entries()]
-        return _xml(request, "sitemap_index.xml", {"sitemaps": items})
+        return _xml(index_xml([(_absolute(request, path), lastmod) for path, lastmod in index_entries()]))
 
     return public_response(request, etag_parts=("sitemap-index", page_size(), public_changed_at()),
                            changed=[public_changed_at()], render=render)
 
 
-def _child(request, section: str, page: int, entries, etag_parts):
+def _child(request, section: str, page: int, entries, etag_parts, document=None):
     """A child sitemap. `entries` is what it lists, or a function reading it (called only when the
-    page is rendered, not when it is answered from the page cache or with a 304). A page past the
-    end raises 404 from the render, so it is never cached; under the stamp a 304 names, the page
-    existed."""
+    page is rendered, not when it is answered from the page cache or with a 304); or `document`
+    builds the whole XML. A page past the end raises 404 from the render, so it is never cached;
+    under the stamp a 304 names, the page existed."""
     def render():
+        if document is not None:
+            return _xml(document())
         listed = entries() if callable(entries) else entries
         if not listed and page > 1:
             raise Http404("No such sitemap page.")
-        urlset = [{"location": _absolute(request, path), "lastmod": lastmod} for path, lastmod in listed]
-        return _xml(request, "sitemap.xml", {"urlset": urlset})
+        return _xml(urlset_xml([(_absolute(request, path), lastmod) for path, lastmod in listed]))
 
     return public_response(request, etag_parts=(f"sitemap-{section}", page, page_size(), *etag_parts),
                            changed=[public_changed_at()], render=render)
@@ -216,7 +275,20 @@ def _child(request, section: str, page: int, entries, etag_parts):
 def articles(request, page: int):
     if page < 1:
         raise Http404("No such sitemap page.")
-    return _child(request, "articles", page, lambda: article_entries(page), (public_changed_at(),))
+
+    def render():
+        prefix = reverse("public:detail", kwargs={"slug": "slug"}).rsplit("slug", 1)[0]
+        lines = article_urls_xml(page, xml_escape(_absolute(request, prefix)))
+        if lines is None:
+            listed = article_entries(page)
+            if not listed and page > 1:
+                raise Http404("No such sitemap page.")
+            return urlset_xml([(_absolute(request, path), lastmod) for path, lastmod in listed])
+        if not lines and page > 1:
+            raise Http404("No such sitemap page.")
+        return _URLSET_START + lines + ("\n" if lines else "") + _URLSET_END
+
+    return _child(request, "articles", page, None, (public_changed_at(),), document=render)
 
 
 def topics(request, page: int = 1):
@@ -229,6 +301,6 @@ def topics(request, page: int = 1):
 def people(request, page: int = 1):
     if page < (1 if request.resolver_match.url_name == "sitemap-people" else 2):
         raise Http404("No such sitemap page.")
-    listed = people_entries(page)
-    # Addresses come from usernames and profile slugs, which change without a publish.
-    return _child(request, "people", page, listed, (listed,))
+    # Addresses come from usernames and profile slugs: their changes bump the stamp too
+    # (public.caching.connect_signals).
+    return _child(request, "people", page, lambda: people_entries(page), (public_changed_at(),))

@@ -1,8 +1,9 @@
 """Public pages (people pages: public.people; sitemap: public.sitemaps). They read publications only: nothing here touches a working copy.
 
-Every page here answers through caching.public_response (ETag, Last-Modified, 304,
-Cache-Control: public) and runs a fixed number of queries, whatever the number of references,
-sections or topics: a publication carries them in its snapshot.
+Every page here answers through caching.public_page or public_response (ETag, Last-Modified,
+304, Cache-Control: public) and runs a fixed number of queries, whatever the number of references,
+sections, topics or articles: a publication carries them in its snapshot. Through public_page a
+page read before and unchanged since (same generation) answers from the cache with no query.
 """
 import datetime
 
@@ -12,10 +13,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from .caching import public_changed_at, public_response, versions
+from .caching import Page, public_changed_at, public_page, public_response, versions
 from .feeds import LatestPublicationsFeed
 from articles.models import Publication, Topic
-from .search import clean_query, search_publications
+from .search import clean_query, search as search_publications
 from .selectors import live_publication_by_slug, live_publications_in_topic, public_cards, visible_corrections
 from .structured_data import article_dates, json_ld_script, medical_web_page
 
@@ -42,74 +43,95 @@ def _start_of_day(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+def page_number(request, name: str = "page") -> int:
+    """The page a list is asked for, as Paginator.get_page reads it (anything not a number is
+    page 1), so that the cache keeps one version per page, not one per spelling of it."""
+    try:
+        return int(request.GET.get(name, 1))
+    except (TypeError, ValueError):
+        return 1
+
+
 def article_detail(request, slug):
-    # The whole snapshot in one query, even when the page then comes from the cache: reading the
-    # few fields the ETag needs first and the rest on a miss costs a second query for little gain.
-    publication = live_publication_by_slug(slug)
-    review_overdue = publication.next_review_due < timezone.localdate()
-    corrections = list(visible_corrections(publication))
-    # The overdue notice appears on the day after the due date: the page changed then.
-    overdue_since = (_start_of_day(publication.next_review_due + datetime.timedelta(days=1))
-                     if review_overdue else None)
-    return public_response(
-        request,
-        etag_parts=("article", versions([publication]), publication.content_hash, review_overdue,
-                    [(c.pk, c.published_at.isoformat()) for c in corrections]),
-        changed=[publication.published_at, overdue_since, *(c.published_at for c in corrections)],
-        render=lambda: render(request, "public/article_detail.html",
-                              article_context(request, publication, corrections)),
-    )
+    # The snapshot (body included) is read only to render: a 304 or a page from the cache is
+    # answered from the version kept under the slug, which every change to what is live, and every
+    # correction shown or withdrawn, makes stale.
+    def load() -> Page:
+        publication = live_publication_by_slug(slug)
+        corrections = list(visible_corrections(publication))
+        # The overdue notice appears on the day after the due date: the page changes then.
+        overdue_on = publication.next_review_due + datetime.timedelta(days=1)
+        review_overdue = timezone.localdate() >= overdue_on
+        return Page(
+            etag_parts=("article", versions([publication]), publication.content_hash, review_overdue,
+                        [(c.pk, c.published_at.isoformat()) for c in corrections]),
+            changed=[publication.published_at, _start_of_day(overdue_on) if review_overdue else None,
+                     *(c.published_at for c in corrections)],
+            render=lambda: render(request, "public/article_detail.html",
+                                  article_context(request, publication, corrections)),
+            until=None if review_overdue else overdue_on,
+        )
+
+    return public_page(request, f"article:{slug}", load)
 
 
 def home(request):
-    publications = list(public_cards()[:HOME_LATEST])
-    topics = list(Topic.objects.only("slug", "name"))
-    return public_response(
-        request,
-        etag_parts=("home", versions(publications), [(t.slug, t.name) for t in topics]),
-        changed=[public_changed_at()],
-        render=lambda: render(request, "public/home.html", {"publications": publications, "topics": topics}),
-    )
+    def load() -> Page:
+        publications = list(public_cards()[:HOME_LATEST])
+        topics = list(Topic.objects.only("slug", "name"))
+        return Page(
+            etag_parts=("home", versions(publications), [(t.slug, t.name) for t in topics]),
+            changed=[public_changed_at()],
+            render=lambda: render(request, "public/home.html", {"publications": publications, "topics": topics}),
+        )
+
+    return public_page(request, "home", load)
 
 
 def topic_detail(request, slug):
-    topic = Topic.objects.filter(slug=slug).first()
-    if topic is None:
-        raise Http404("No topic found.")
-    page = Paginator(public_cards(live_publications_in_topic(slug)), PER_PAGE).get_page(request.GET.get("page"))
-    return public_response(
-        request,
-        etag_parts=("topic", topic.slug, topic.name, topic.description, page.number, page.paginator.count,
-                    versions(page)),
-        changed=[public_changed_at()],
-        render=lambda: render(request, "public/topic_detail.html", {"topic": topic, "page": page}),
-    )
+    number = page_number(request)
+
+    def load() -> Page:
+        # A topic's rows change only through saves that move the generation (caching.connect_signals).
+        topic = Topic.objects.filter(slug=slug).first()
+        if topic is None:
+            raise Http404("No topic found.")
+        page = Paginator(public_cards(live_publications_in_topic(slug)), PER_PAGE).get_page(number)
+        return Page(
+            etag_parts=("topic", topic.slug, topic.name, topic.description, page.number, page.paginator.count,
+                        versions(page)),
+            changed=[public_changed_at()],
+            render=lambda: render(request, "public/topic_detail.html", {"topic": topic, "page": page}),
+        )
+
+    return public_page(request, f"topic:{slug}:{number}", load)
 
 
 def search(request):
     query = clean_query(request.GET.get("q", ""))
-    page = Paginator(search_publications(query), PER_PAGE).get_page(request.GET.get("page")) if query else None
-    results = list(page) if page else []
+    # Ranked ids come from the cache when the query was asked since the last publish; the cards
+    # (with their highlighted snippets) are one query either way.
+    results = search_publications(query, request.GET.get("page"))
+    page = results.page if results else None
     return public_response(
         request,
-        etag_parts=("search", query, page.number if page else 0, page.paginator.count if page else 0,
-                    versions(results)),
+        etag_parts=("search", query, page.number if page else 0, results.count if results else 0,
+                    results.more if results else False, versions(page.object_list if page else [])),
         changed=[public_changed_at()],
-        render=lambda: render(request, "public/search.html", {"query": query, "page": page}),
+        render=lambda: render(request, "public/search.html", {"query": query, "results": results, "page": page}),
     )
 
 
 def feed(request):
     """RSS 2.0 of the latest publications."""
-    publications = list(public_cards().only(
-        "slug", "title", "summary", "published_at", "first_published_at", "authors", "topics",
-    )[:FEED_LENGTH])
-    return public_response(
-        request,
-        etag_parts=("feed", versions(publications)),
-        changed=[public_changed_at()],
-        render=lambda: LatestPublicationsFeed(publications)(request),
-    )
+    def load() -> Page:
+        publications = list(public_cards().only(
+            "slug", "title", "summary", "published_at", "first_published_at", "authors", "topics",
+        )[:FEED_LENGTH])
+        return Page(etag_parts=("feed", versions(publications)), changed=[public_changed_at()],
+                    render=lambda: LatestPublicationsFeed(publications)(request))
+
+    return public_page(request, "feed", load)
 
 
 def robots_txt(request):

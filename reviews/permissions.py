@@ -51,7 +51,22 @@ def is_editor(user) -> bool:
 
 
 def contributor_ids(article: Article) -> set[int]:
-    """Authors, and everyone who saved a revision of the article since its last approval."""
+    """Authors, and everyone who saved a revision of the article since its last approval.
+
+    Kept on the article object, as reviews.steps.progress keeps the review: a page asks it several
+    times (may they see it, which buttons). Keyed on the fields every change of the answer moves:
+    a save bumps the version, an approval sets a publication.
+    """
+    key = (article.version, article.status, article.live_publication_id, article.scheduled_publication_id)
+    cached = getattr(article, "_contributor_ids", None)
+    if cached is not None and cached[0] == key:
+        return set(cached[1])
+    ids = _contributor_ids(article)
+    article._contributor_ids = (key, frozenset(ids))
+    return ids
+
+
+def _contributor_ids(article: Article) -> set[int]:
     ids = set(article.authors.values_list("pk", flat=True))
     since = article.publications.order_by("-revision_id").values_list("revision_id", flat=True).first()
     # get_for_object filters on db as well as content type and object id, as reversion writes the

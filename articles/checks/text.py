@@ -9,7 +9,10 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.core.exceptions import ValidationError
+
 from ..content import ArticleContent
+from ..sanitize import check_limits, link_matches, strip_tags
 from ..sections import SECTION_KEYS, SECTIONS_BY_KEY
 
 FIELD_LABELS = {"title": "Title", "summary": "Summary", "body": "Body", "references": "References",
@@ -23,8 +26,8 @@ _BLOCK_TAG_RE = re.compile(
     r"<(/?)(p|li|h[1-6]|blockquote|pre|td|th|caption|dt|dd|div|br|hr|ul|ol|table|tr)\b[^>]*?/?>",
     re.IGNORECASE)
 _TAG_RE = re.compile(r"<[^>]*>")
-_LINK_RE = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*["']([^"']*)["'][^>]*>(.*?)</a\s*>""",
-                      re.IGNORECASE | re.DOTALL)
+# Links are what <a\b[^>]*?\bhref\s*=\s*["']([^"']*)["'][^>]*>(.*?)</a\s*> finds, found in
+# linear time by sanitize.link_matches.
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _ITEM_TAGS = frozenset({"li", "dt", "dd", "td", "th"})
 # Boundaries that end a block without opening one of their own.
@@ -126,7 +129,17 @@ class Link:
 
 
 def _clean_text(fragment: str) -> str:
-    return " ".join(html.unescape(_TAG_RE.sub(" ", fragment)).split())
+    return " ".join(html.unescape(strip_tags(fragment, _TAG_RE)).split())
+
+
+def within_limits(markup: str) -> bool:
+    """The sanitizer's size and nesting limits (sanitize.check_limits), which unsaved editor HTML
+    may exceed: the editor refuses to save it, and the checks do not read it."""
+    try:
+        check_limits(markup)
+    except ValidationError:
+        return False
+    return True
 
 
 def html_blocks(markup: str) -> list[tuple[str, str]]:
@@ -148,7 +161,8 @@ def html_blocks(markup: str) -> list[tuple[str, str]]:
                 return "item"
         return "paragraph"
 
-    for match in _BLOCK_TAG_RE.finditer(markup):
+    # Only a tag before the last ">" can end: past it, each "<p" would be read to the end in vain.
+    for match in _BLOCK_TAG_RE.finditer(markup, 0, markup.rfind(">") + 1):
         closing, tag = match.group(1), match.group(2).lower()
         flush(match.start(), current_kind())
         position = match.end()
@@ -219,12 +233,12 @@ class Document:
             self._add_block(field_name, "line", text)
 
     def _add_html(self, field_name: str, markup: str) -> None:
-        if not markup:
-            return
+        if not markup or not within_limits(markup):
+            return  # the gate names a field over the limits (gate.limit_failures); it is not read
         for kind, text in html_blocks(markup):
             self._add_block(field_name, kind, text)
         if "<a" in markup or "<A" in markup:
-            for href, text in _LINK_RE.findall(markup):
+            for _, _, href, text in link_matches(markup):
                 self.links.append(Link(field_name, html.unescape(href), _clean_text(text)))
 
     def _add_block(self, field_name: str, kind: str, text: str) -> None:

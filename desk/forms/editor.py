@@ -6,6 +6,7 @@ from articles.content import REFERENCE_FIELDS, ArticleContent
 from articles.figures import editor_html, picture
 from articles.images import ACCEPTED, check_uploads, max_pixels, max_upload_bytes
 from articles.models import Article, ArticleType, Image, Topic
+from articles.sanitize import check_limits
 from articles.sections import SECTIONS
 from articles.validators import validate_doi, validate_pmid
 
@@ -48,6 +49,17 @@ class ArticleForm(StripControlCharacters, forms.Form):
             self.fields[section_field_name(section.key)] = forms.CharField(
                 label=section.title, help_text=section.description, required=False, widget=RichText(),
             )
+
+    def clean(self):
+        """The sanitizer's size and nesting limits on every HTML field, before anything parses it:
+        a field over them gets the error (the limit named beside it) and keeps what was typed."""
+        cleaned = super().clean()
+        for name in ["body", *(section_field_name(section.key) for section in SECTIONS)]:
+            try:
+                check_limits(cleaned.get(name) or "")
+            except forms.ValidationError as exc:
+                self.add_error(name, exc)
+        return cleaned
 
     @classmethod
     def initial_for(cls, article: Article) -> dict:

@@ -9,6 +9,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,13 +28,15 @@ from ..forms.editor import ArticleForm, LeadImageForm, ReferenceFormSet, referen
 from articles.gate import gate_failures
 from articles.models import Article, ArticleType, Publication, RevisionMeta
 from articles.sections import SECTION_KEYS
-from articles.selectors import revision_story
+from articles.selectors import article_history, revision_story
 from articles.services import snapshot_fields
 from reviews.editing import article_create, article_revert, article_update, image_add
 from reviews.permissions import article_for_view, comment_verbs, may, may_create, role_refusal
 from reviews.states import Action, next_status
 
 from .review import threads
+
+HISTORY_PAGE_SIZE = 50
 
 
 def _workspace_url(article: Article) -> str:
@@ -223,9 +226,11 @@ def gate_check(request):
 @never_cache
 @login_required
 def article_history_view(request, pk):
+    """The revisions a page at a time, newest first: an article edited for years has thousands."""
     article = article_for_view(request.user, pk)
+    page = Paginator(article_history(article), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "desk/article_history.html", {
-        "article": article, "history": revision_story(article),
+        "article": article, "page": page, "history": revision_story(article, page),
         "can_revert": may(request.user, article, Action.REVERT),
     })
 

@@ -40,30 +40,41 @@ from reviews.workflow import ( article_approve, article_request_changes, article
 PAGE_SIZE = 25
 
 
-def _page(request, queryset, param):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(param))
+def _page(request, queryset, param, count=None):
+    """One page of `queryset`, read from ?<param>=; `count`, when the caller already has it (from
+    one aggregate for several lists), spares the paginator its own COUNT query. Each page links to
+    its neighbours keeping every other parameter (filters, the other lists' pages)."""
+    paginator = Paginator(queryset, PAGE_SIZE)
+    if count is not None:
+        paginator.count = count
+    page = paginator.get_page(request.GET.get(param))
+    page.object_list = list(page.object_list)
+    for name, number in (("previous_url", page.has_previous() and page.previous_page_number()),
+                         ("next_url", page.has_next() and page.next_page_number())):
+        query = request.GET.copy()
+        query[param] = number
+        setattr(page, name, f"?{query.urlencode()}" if number else "")
+    return page
 
 
 @never_cache
 @login_required
 def dashboard(request):
     user = request.user
-    lists = {}
+    lists = []
     if is_writer(user):
-        lists.update(selectors.writer_lists(user))
+        lists += selectors.writer_lists(user)
     if is_reviewer(user):
-        lists.update(selectors.reviewer_lists(user))
+        lists += selectors.reviewer_lists(user)
     filter_form = None
     if is_editor(user):
-        lists.update(selectors.editor_schedule_lists())
         filter_form = DashboardFilterForm(request.GET or None)
         filters = filter_form.cleaned_data if filter_form.is_valid() else {}
-        lists["All articles"] = selectors.editor_list(filters)
-    pages = [(title, f"p{index}", _page(request, queryset, f"p{index}"))
-             for index, (title, queryset) in enumerate(lists.items())]
-    for _, _, page in pages:
-        # "2 of 3: awaiting Pharmacist review" on each row in review.
-        page.object_list = selectors.with_review_stage(page.object_list)
+        lists += selectors.editor_lists(filters)
+    pages = [(desk_list.title, f"p{index}", _page(request, desk_list.articles(), f"p{index}", count))
+             for index, (desk_list, count) in enumerate(zip(lists, selectors.list_counts(lists)))]
+    # Authors, open comments and "2 of 3: awaiting Pharmacist review", for every row at once.
+    selectors.with_row_details([article for _, _, page in pages for article in page.object_list])
     return render(request, "desk/dashboard.html", {
         "pages": pages, "filter_form": filter_form,
         "can_create": may_create(user),

@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from reversion.models import Version
 
+from articles.content import ArticleContent
 from articles.errors import GateFailed, InvalidTransition, StaleEdit
 from articles.models import Article, ArticleSection, Publication, Reference, RevisionMeta
 from articles.selectors import article_history
@@ -66,18 +67,20 @@ def test_editing_an_article_records_a_new_revision_with_the_editors_user_and_com
     assert len(revision_ids(article)) == 2
 
 
+def stored_content(article, revision):
+    return ArticleContent.from_revision(revision, Article.objects.get(pk=article.pk))
+
+
 def test_a_revision_holds_every_section_of_the_article():
     article = make_draft()
 
-    keys = {v.field_dict["key"] for v in versions_of(newest_revision(article), ArticleSection)}
-
-    assert keys == set(SECTION_TEXT)
+    assert set(stored_content(article, newest_revision(article)).sections) == set(SECTION_TEXT)
 
 
 def test_a_revision_holds_every_reference_of_the_article():
     article = make_draft()
 
-    dois = sorted(v.field_dict["doi"] for v in versions_of(newest_revision(article), Reference))
+    dois = sorted(ref["doi"] for ref in stored_content(article, newest_revision(article)).references)
 
     assert dois == ["10.1000/example.1", "10.1000/example.2", "10.1000/example.3"]
 
@@ -89,9 +92,48 @@ def test_a_revision_after_a_section_is_removed_no_longer_holds_it():
 
     edit_article(article, writer, sections=sections)
 
-    keys = {v.field_dict["key"] for v in versions_of(newest_revision(article), ArticleSection)}
+    keys = set(stored_content(article, newest_revision(article)).sections)
     assert "alternatives" not in keys
     assert "side_effects" in keys
+
+
+def test_a_revision_keeps_its_content_in_two_rows_whatever_the_number_of_sections_and_references():
+    references = [{"title": f"Study {n}", "doi": f"10.1000/study.{n}"} for n in range(1, 21)]
+    article = make_draft(references=references)
+
+    revision = newest_revision(article)
+
+    assert [v.content_type.model for v in revision.version_set.all()] == ["article"]
+    assert len(revision.article_meta.content["references"]) == 20
+    assert stored_content(article, revision) == content_of(article)
+
+
+def legacy_revision(article, by, comment="Legacy import"):
+    """A revision as saved before sections and references moved onto RevisionMeta.content: a
+    reversion version row for the article, each section and each reference, and no content."""
+    article = Article.objects.get(pk=article.pk)
+    with reversion.create_revision(manage_manually=True):
+        reversion.set_user(by)
+        reversion.set_comment(comment)
+        reversion.add_to_revision(article)
+        for row in [*article.sections.all(), *article.references.all()]:
+            reversion.add_to_revision(row)
+        reversion.add_meta(RevisionMeta, article=article, status="draft",
+                           content_hash=content_of(article).hash(), version=article.version)
+    return revision_ids(article)[0]
+
+
+def test_a_revision_saved_before_content_moved_onto_its_meta_still_reads_and_reverts():
+    writer = make_writer()
+    article = make_draft(writer)
+    before = content_of(article)
+    legacy = legacy_revision(article, writer)
+    edit_article(article, writer, sections={"side_effects": "<p>Only this now.</p>"}, references=[])
+
+    article_revert(article=article, by=writer, revision_id=legacy)
+
+    assert content_of(article) == before
+    assert stored_content(article, RevisionMeta.objects.get(revision_id=legacy).revision).hash() == before.hash()
 
 
 def test_history_lists_revisions_newest_first_with_who_and_why():
@@ -314,13 +356,7 @@ def test_reverting_sanitizes_html_stored_in_an_old_revision():
     writer = make_writer()
     article = make_draft(writer)
     ArticleSection.objects.filter(article=article, key="side_effects").update(content=DIRTY)
-    with reversion.create_revision(manage_manually=True):
-        reversion.set_user(writer)
-        reversion.set_comment("Legacy import")
-        reversion.add_to_revision(Article.objects.get(pk=article.pk))
-        reversion.add_meta(RevisionMeta, article=article, status="draft", content_hash="legacy",
-                           version=article.version)
-    legacy = revision_ids(article)[0]
+    legacy = legacy_revision(article, writer)
     edit_article(article, writer, sections=complete_content().sections)
 
     article_revert(article=article, by=writer, revision_id=legacy)

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.http import HttpResponse
 from django.utils.http import http_date
 
-from public.caching import STAMP_KEY, public_changed_at
-from articles.models import Article
+from public.caching import GENERATION_KEY, PAGE_KEY_PREFIX, STAMP_KEY, mark_public_change, public_changed_at
+from articles.models import Article, Topic
 from reviews.workflow import article_approve, article_go_live, article_submit, article_unpublish
 from tests.factories import (
     as_reviewed,
@@ -285,3 +285,166 @@ def test_a_flash_message_from_the_desk_shows_on_the_public_page_that_no_cache_ke
     assert {"private", "no-store"} <= {d.strip() for d in with_message["Cache-Control"].split(",")}
     assert "Approved and published." not in after.content.decode()
     assert "public" in after["Cache-Control"]
+
+
+# --- Answered without reading the snapshot: the version kept per page ---
+
+def test_a_minor_correction_shown_after_the_page_was_cached_reaches_a_client_holding_its_etag(client, site):
+    from reviews.editing import correction_add, correction_approve
+
+    writer = site["object"].authors.first()
+    etag = client.get(site["article"])["ETag"]
+    note = correction_add(article=Article.objects.get(pk=site["object"].pk), by=writer, kind="minor",
+                          note="Fixed a broken link to the NHS page.")
+
+    assert client.get(site["article"], headers={"if-none-match": etag}).status_code == 304  # not shown yet
+    correction_approve(correction=note, by=another_reviewer())
+    response = client.get(site["article"], headers={"if-none-match": etag})
+
+    assert response.status_code == 200
+    assert "Fixed a broken link to the NHS page." in response.content.decode()
+
+
+def test_a_withdrawn_correction_leaves_the_cached_article_page(client, site):
+    from reviews.editing import correction_add, correction_approve, correction_withdraw
+
+    writer = site["object"].authors.first()
+    note = correction_add(article=Article.objects.get(pk=site["object"].pk), by=writer, kind="minor",
+                          note="Fixed a broken link to the NHS page.")
+    correction_approve(correction=note, by=another_reviewer())
+    assert "Fixed a broken link" in client.get(site["article"]).content.decode()
+
+    correction_withdraw(correction=note, by=writer, reason="The link was right after all.")
+
+    assert "Fixed a broken link" not in client.get(site["article"]).content.decode()
+
+
+def test_a_change_committed_elsewhere_makes_every_kept_version_stale(client, site):
+    """Another process's commit replaces the generation; a version read under the old one is
+    never trusted, even by a client holding the old ETag."""
+    etag = client.get(site["article"])["ETag"]
+    cache.set(GENERATION_KEY, "another generation")
+
+    response = client.get(site["article"], headers={"if-none-match": etag})
+
+    assert response.status_code == 304  # the same content, so the same ETag, but read again:
+    assert cache.get(next(key for key in _version_keys(site["article"])))[0] == "another generation"
+
+
+def _version_keys(path):
+    from public.caching import VERSION_KEY_PREFIX, release
+
+    slug = path.rstrip("/").rsplit("/", 1)[-1]
+    return [f"{VERSION_KEY_PREFIX}{release()[0]}:article:{slug}"]
+
+
+def test_a_kept_version_whose_page_was_evicted_renders_the_page_again(client, site):
+    first = client.get(site["article"])
+    version_key, = _version_keys(site["article"])
+    assert cache.delete(f"{PAGE_KEY_PREFIX}{version_key}:http://testserver")
+
+    again = client.get(site["article"])
+
+    assert [t.name for t in again.templates][:1] == ["public/article_detail.html"]
+    assert again.content == first.content and again["ETag"] == first["ETag"]
+
+
+def test_a_publication_in_a_topic_changes_the_cached_topic_page(client, site):
+    before = client.get("/topics/sleep/")
+
+    make_published(title="A second sleep article", topics=[Topic.objects.get(slug="sleep")],
+                   reviewer=another_reviewer())
+    after = client.get("/topics/sleep/", headers={"if-none-match": before["ETag"]})
+
+    assert after.status_code == 200
+    assert "A second sleep article" in after.content.decode()
+
+
+def test_a_renamed_topic_changes_the_cached_home_page(client, site):
+    client.get("/")
+    topic = Topic.objects.get(slug="sleep")
+    topic.name = "Sleep and rest"
+    topic.save()
+
+    assert "Sleep and rest" in client.get("/").content.decode()
+
+
+def test_a_persons_new_name_shows_on_their_cached_page_without_a_publish(client, site):
+    from django.contrib.auth.models import User
+
+    path = f"/people/{site['writer']}/"
+    etag = client.get(path)["ETag"]
+    User.objects.filter(username=site["writer"]).update(first_name="Wesley", last_name="Stone")
+
+    response = client.get(path, headers={"if-none-match": etag})
+
+    assert response.status_code == 200
+    assert "Wesley Stone" in response.content.decode()
+
+
+def test_a_page_of_a_list_is_kept_per_page_number_not_per_spelling(client, site):
+    from public.caching import VERSION_KEY_PREFIX, release
+
+    for spelling in ("1", "junk", ""):
+        client.get(f"/topics/sleep/?page={spelling}")
+
+    assert cache.get(f"{VERSION_KEY_PREFIX}{release()[0]}:topic:sleep:1") is not None
+    assert cache.get(f"{VERSION_KEY_PREFIX}{release()[0]}:topic:sleep:junk") is None
+
+
+def test_a_change_marks_the_generation_at_once_and_again_at_commit(django_capture_on_commit_callbacks):
+    make_published()
+    seen = cache.get(GENERATION_KEY)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        mark_public_change()
+        inside = cache.get(GENERATION_KEY)
+    for callback in callbacks:
+        callback()
+
+    assert seen != inside != cache.get(GENERATION_KEY)
+
+
+# --- Revalidations answered before sessions and authentication (public.middleware) ---
+
+def revalidation(path, etag):
+    from django.test import RequestFactory
+
+    return RequestFactory().get(path, headers={"if-none-match": etag})
+
+
+def test_a_revalidation_of_a_page_just_served_is_answered_from_the_cache_alone(client, site, django_assert_num_queries):
+    from public.caching import not_modified_early
+
+    etag = client.get(site["article"])["ETag"]
+
+    with django_assert_num_queries(0):
+        answer = not_modified_early(revalidation(site["article"], etag))
+
+    assert answer.status_code == 304 and answer["ETag"] == etag
+    assert "public" in answer["Cache-Control"]
+
+
+def test_a_revalidation_after_a_new_approval_is_not_answered_early_and_gets_the_new_page(client, site):
+    from public.caching import not_modified_early
+
+    etag = client.get(site["article"])["ETag"]
+    article = site["object"]
+    edit_article(article, article.authors.get(), summary="A summary the reviewer approved later.")
+    article_submit(article=Article.objects.get(pk=article.pk), by=article.authors.get())
+    article_approve(**as_reviewed(article), by=another_reviewer(), checklist=dict(ALL_YES), rating=4)
+
+    assert not_modified_early(revalidation(site["article"], etag)) is None
+    response = client.get(site["article"], headers={"if-none-match": etag})
+    assert response.status_code == 200
+    assert "A summary the reviewer approved later." in response.content.decode()
+
+
+def test_people_pages_are_never_answered_before_their_person_is_read(client, site):
+    from public.caching import not_modified_early
+
+    path = f"/people/{site['writer']}/"
+    etag = client.get(path)["ETag"]
+
+    assert not_modified_early(revalidation(path, etag)) is None
+    assert client.get(path, headers={"if-none-match": etag}).status_code == 304
