@@ -351,12 +351,21 @@ def write_rows(repeats, people, long_history):
 
 
 def crafted_rows():
-    try:
-        from bench.crafted import crafted_rows as rows
-    except ImportError:
-        return [Row("crafted", "bench/crafted.py missing", [0], None)]
-    return [Row("crafted", f"{name} via {path} ({size:,} chars)", [seconds * 1000], None, CRAFTED_GOAL_MS)
-            for name, path, size, seconds in rows()]
+    """bench/crafted.py at the size limit, in a process of its own (it times the gate endpoint on
+    a throwaway SQLite test database, not on this one)."""
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_ENV", "ALLOWED_HOSTS")}
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "crafted.py")], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+    rows = []
+    for line in done.stdout.splitlines()[1:]:
+        words = line.split()
+        if len(words) >= 4 and words[-2].isdigit():
+            name, path, size, seconds = " ".join(words[:-3]), words[-3], int(words[-2]), float(words[-1])
+            rows.append(Row("crafted", f"{name} via {path} ({size:,} chars)", [seconds * 1000], None,
+                            CRAFTED_GOAL_MS))
+    return rows or [Row("crafted", f"bench/crafted.py failed: {done.stderr.strip()[-200:]}", [0], None, 0)]
 
 
 def main():
