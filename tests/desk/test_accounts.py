@@ -99,15 +99,19 @@ def test_a_reviewer_sets_up_an_authenticator_app_and_gets_recovery_codes(client)
 
 @override_settings(OTP_TOTP_THROTTLE_FACTOR=0, OTP_STATIC_THROTTLE_FACTOR=0)  # no wait after a wrong code
 def test_once_enrolled_the_login_asks_for_the_code_and_refuses_a_wrong_one(client):
-    reviewer = make_reviewer()
-    codes = enrol(client, reviewer)
-    device = TOTPDevice.objects.get(user=reviewer, confirmed=True)
-    refused = log_in(client, reviewer.username)
-    assert refused.status_code == 200 and "Enter the current code" in refused.content.decode()
-    assert log_in(client, reviewer.username, otp_token="123456").status_code == 200
-    # A code is good once (no replay): the next one the app shows, half a minute later, logs in.
-    assert log_in(client, reviewer.username, otp_token=code_for(device)).status_code == 200
-    later = timezone.now() + timedelta(seconds=31)
+    # The clock stands still from enrolment to the replay, so both fall in one 30-second step: a
+    # step that ended between them made the replayed code a new one and the test fail by chance.
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        reviewer = make_reviewer()
+        codes = enrol(client, reviewer)
+        device = TOTPDevice.objects.get(user=reviewer, confirmed=True)
+        refused = log_in(client, reviewer.username)
+        assert refused.status_code == 200 and "Enter the current code" in refused.content.decode()
+        assert log_in(client, reviewer.username, otp_token="123456").status_code == 200
+        # A code is good once (no replay): the next one the app shows, half a minute later, logs in.
+        assert log_in(client, reviewer.username, otp_token=code_for(device)).status_code == 200
+    later = start + timedelta(seconds=31)
     with time_machine.travel(later, tick=False):
         assert log_in(client, reviewer.username, otp_token=code_for(device)).status_code == 302
     client.logout()
