@@ -94,6 +94,27 @@ def can_view_working_copy(user, article: Article) -> bool:
     return False
 
 
+def authored_by(user) -> Exists:
+    """For a filter over articles: `user` is one of the authors. Exists rather than a join through
+    authors, which would repeat an article once per author whenever another branch of an OR
+    matches."""
+    return Exists(Article.authors.through.objects.filter(article=OuterRef("pk"), user=user))
+
+
+def saved_since_last_approval(user) -> Exists:
+    """For a filter over articles: `user` saved a revision after the revision of the latest
+    publication (revision ids only grow): the rest of contributor_ids, as SQL."""
+    last_approved = Coalesce(Subquery(
+        Publication.objects.filter(article=OuterRef(OuterRef("pk"))).order_by("-revision_id")
+        .values("revision_id")[:1]
+    ), Value(0))
+    # get_for_model adds db (the alias reversion writes), so the index on (db, content_type,
+    # object_id, revision) applies, as in contributor_ids: each article is one probe of it.
+    return Exists(Version.objects.get_for_model(Article).filter(
+        object_id=Cast(OuterRef("pk"), output_field=CharField()),
+        revision__user=user, revision_id__gt=last_approved))
+
+
 def viewable_articles(user, articles: QuerySet | None = None) -> QuerySet:
     """The articles (of `articles`, default all) whose working copy this person may see: the
     answer of can_view_working_copy, asked of a whole list in one query (the back office's lists).
@@ -103,21 +124,7 @@ def viewable_articles(user, articles: QuerySet | None = None) -> QuerySet:
         return articles.none()
     if is_editor(user):
         return articles
-    # contributor_ids, as SQL: an author, or the user of a reversion Version saved after the
-    # revision of the latest publication (revision ids only grow).
-    last_approved = Coalesce(Subquery(
-        Publication.objects.filter(article=OuterRef(OuterRef("pk"))).order_by("-revision_id")
-        .values("revision_id")[:1]
-    ), Value(0))
-    # get_for_model adds db (the alias reversion writes), so the index on (db, content_type,
-    # object_id, revision) applies, as in contributor_ids.
-    saved_since_approval = Exists(Version.objects.get_for_model(Article).filter(
-        object_id=Cast(OuterRef("pk"), output_field=CharField()),
-        revision__user=user, revision_id__gt=last_approved))
-    # Exists rather than filter(authors=user): a join through authors would repeat an article once
-    # per author whenever another branch of the OR matches.
-    authored = Exists(Article.authors.through.objects.filter(article=OuterRef("pk"), user=user))
-    visible = Q(authored) | Q(saved_since_approval)
+    visible = Q(authored_by(user)) | Q(saved_since_last_approval(user))
     if is_reviewer(user):
         visible |= (Q(status__in=[Article.Status.IN_REVIEW, Article.Status.SCHEDULED])
                     | Q(live_publication__isnull=False))
