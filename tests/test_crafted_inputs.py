@@ -24,6 +24,9 @@ from tests.factories import make_writer
 N = 100_000
 MAX_SECONDS = 5.0
 GROWTH = 3.0  # twice the input, at most three times the time
+# Below this a time is mostly the shared machine's noise (a CI run once timed 41 ms, then 134 ms):
+# the smaller run counts as at least this long. A superlinear path takes seconds at these sizes.
+NOISE_FLOOR = 0.05
 REPEATS = 4  # at most; a pair that passes stops early
 
 CRAFTED = {
@@ -84,10 +87,10 @@ def assert_linear(run, unit: str) -> None:
                 best[text] = min(best[text], time.perf_counter() - start)
             finally:
                 gc.enable()
-        if best[large] <= GROWTH * max(best[small], 0.01) and best[large] < MAX_SECONDS:
+        if best[large] <= GROWTH * max(best[small], NOISE_FLOOR) and best[large] < MAX_SECONDS:
             break
     assert best[large] < MAX_SECONDS, f"{2 * N:,} characters took {best[large]:.2f} s"
-    assert best[large] <= GROWTH * max(best[small], 0.01), (
+    assert best[large] <= GROWTH * max(best[small], NOISE_FLOOR), (
         f"{N:,} characters took {best[small]:.3f} s, {2 * N:,} took {best[large]:.3f} s")
 
 
