@@ -26,13 +26,22 @@ class ArticleTypeForm(forms.ModelForm):
     class Meta:
         model = ArticleType
         fields = ["key", "name", "required_sections", "optional_sections", "min_references",
-                  "review_interval_months"]
+                  "review_interval_months", "review_turnaround_days"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["review_turnaround_days"].required = False
+
+    def clean_review_turnaround_days(self):
+        # Left empty, the type keeps its turnaround (a new one gets the default, 7 days).
+        value = self.cleaned_data.get("review_turnaround_days")
+        return value if value is not None else self.instance.review_turnaround_days
 
 
 @admin.register(ArticleType)
 class ArticleTypeAdmin(admin.ModelAdmin):
     form = ArticleTypeForm
-    list_display = ["name", "key", "min_references", "review_interval_months"]
+    list_display = ["name", "key", "min_references", "review_interval_months", "review_turnaround_days"]
 
 
 @admin.register(Topic)

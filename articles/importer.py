@@ -12,17 +12,25 @@ Plain-text conventions, those of the files writers bring from elsewhere:
   A "label: value" line whose value holds a number ("Dosage: 250-500 mg daily") is a paragraph.
 - A run of bullets whose items all reappear later as lines is a table of contents: it is dropped,
   and those lines are headings however long they are.
-- Title: the first line, when it is a heading. A file that opens with prose takes its first
-  heading, which stays in the body where it still heads its part. A file without any heading is
-  refused: a name like "001_5f64bd.txt" makes a worse title than asking the writer for one.
+- Title: the first line, when it is a heading that does not name a part of an article (a safety
+  section, the references, or a part every article may have: "Introduction", "Potential
+  mechanisms", "Conclusion", PART_HEADINGS). Nothing else is taken as the title: a file that opens
+  with prose, or with a section heading, is untitled (ParsedArticle.title_problem says why and
+  where), because its first heading heads its first part, and a guessed title that is really a
+  section heading reaches the desk lists looking right. On the desk the writer types the title in
+  the preview; import_file (the command) refuses an untitled file, naming line 1. A name like
+  "001_5f64bd.txt" makes a worse title than asking the writer for one.
 - A heading that names a safety section (articles.sections aliases) sends what follows, up to the
   next heading, to that section; the heading is dropped, the page shows its fixed title.
 - A "References" or "Sources" heading starts the references: every later line is one reference.
   Markers such as "[2]" stay in the text and link to "#ref-N", the public page's id for the N-th.
 - Summary (plain text): the first body paragraph's opening sentences within 300 characters, markers
   removed; a longer first sentence is cut at a word and ends with an ellipsis.
-HTML files: the title is the first <h1> (removed from the body), else the <title>. Headings that
-name a safety section or the references are split out as above; markers are not linked.
+HTML files: the title is the first <h1> (removed from the body), else the <title>, unless it names
+a part (as above: then the <h1> stays a heading and the file is untitled). Headings that name a
+safety section or the references are split out as above; markers are not linked.
+Word files (.docx) are converted to HTML first (articles.docx); one without any heading style is
+read as plain text, one line a paragraph, so its first line can still be its title.
 """
 import html
 import re
@@ -35,11 +43,13 @@ from django.core.validators import URLValidator
 from django.db import transaction
 
 from .content import ArticleContent
+from .docx import UnreadableDocument, docx_source
 from .errors import Failure
 from .gate import gate_failures
 from .hygiene import REFUSED_CHARACTERS
 from .models import Article, ArticleType
-from .sanitize import check_limits, element_matches, link_matches, strip_tags
+from .linear_scan import element_matches, link_matches, strip_tags
+from .sanitize import check_limits
 from .sections import section_for_heading
 from .services import article_new
 from .validators import validate_doi, validate_pmid
@@ -51,6 +61,18 @@ MAX_REFERENCE_TITLE = 500
 HTML_SUFFIXES = (".html", ".htm")
 REFERENCE_HEADINGS = frozenset({"references", "sources", "bibliography", "citations", "works cited",
                                 "reference list", "sources and references"})
+# Parts of an article, never its title (compared normalised, after any PART_QUALIFIERS word).
+PART_HEADINGS = frozenset({
+    "introduction", "overview", "background", "summary", "in summary", "conclusion", "conclusions",
+    "in conclusion", "final thoughts", "bottom line", "key takeaways", "takeaways", "mechanism",
+    "mechanisms", "mechanisms of action", "mechanism of action", "how it works", "benefits",
+    "health benefits", "uses", "faq", "faqs", "frequently asked questions", "table of contents",
+    "contents", "disclaimer", "about the author", "related articles", "further reading",
+})
+PART_QUALIFIERS = ("potential", "possible", "the", "key", "main", "common", "other")
+TEXT_SUFFIXES = (".txt", ".text")
+DOCX_SUFFIXES = (".docx",)
+IMPORT_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + DOCX_SUFFIXES
 
 BULLET_RE = re.compile(r"^\s*[-*•◦▪]\s+(?P<text>\S.*)$")
 MARKDOWN_HEADING_RE = re.compile(r"^#{1,6}\s+")
@@ -78,7 +100,7 @@ HTML_LINK_RE = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*["']([^"']+)["'][^>]*>(.*?)
 PARAGRAPH_RE = re.compile(r"<p\b[^>]*>(.*?)</p\s*>", re.IGNORECASE | re.DOTALL)
 TAG_RE = re.compile(r"<[^>]+>")
 # Where each pattern above can start, with the element's name as the first group: the patterns
-# are matched through sanitize.element_matches and link_matches, whose time is linear in the file
+# are matched through linear_scan.element_matches and link_matches, whose time is linear in the file
 # (tried from every "<h1" of a file without "</h1>", the patterns alone read it to the end each time).
 H1_OPEN_RE = re.compile(r"<(h1)\b", re.IGNORECASE)
 TITLE_OPEN_RE = re.compile(r"<(title)\b", re.IGNORECASE)
@@ -108,9 +130,21 @@ class ParsedArticle:
     body: str
     sections: dict[str, str] = field(default_factory=dict)
     references: list[dict] = field(default_factory=list)
+    # Why the file has no title ("" when it has one: "the file opens with a paragraph"), and the
+    # line that was not one.
+    title_problem: str = ""
+    title_line: int | None = None
 
-    def content(self, article_type_key: str) -> ArticleContent:
-        return ArticleContent(article_type_key=article_type_key, **vars(self))
+    def content(self, article_type_key: str, title: str | None = None) -> ArticleContent:
+        return ArticleContent(article_type_key=article_type_key, title=self.title if title is None else title,
+                              summary=self.summary, body=self.body, sections=self.sections,
+                              references=self.references)
+
+    def require_title(self) -> None:
+        """Refuse an untitled file, naming where its title should have been."""
+        if not self.title:
+            raise ImportProblem(f"no title: {self.title_problem or 'none found'}; put the title on the first "
+                                "line, or import the file on the editorial desk and type it there", self.title_line)
 
 
 @dataclass
@@ -128,6 +162,21 @@ def _normalised(text: str) -> str:
 
 def is_references_heading(text: str) -> bool:
     return _normalised(text).rstrip("?.") in REFERENCE_HEADINGS
+
+
+def names_a_part(heading: str) -> bool:
+    """The heading names a part of an article (a safety section, the references, an introduction
+    or a conclusion...), so it is never the article's title."""
+    if section_for_heading(heading) is not None or is_references_heading(heading):
+        return True
+    words = _normalised(heading).rstrip("?.!").split()
+    while len(words) > 1 and words[0] in PART_QUALIFIERS:
+        words = words[1:]
+    return " ".join(words) in PART_HEADINGS
+
+
+def _untitled(why: str, line: int | None) -> tuple[str, int | None]:
+    return why, line
 
 
 def looks_like_heading(line: str) -> bool:
@@ -186,21 +235,22 @@ def drop_table_of_contents(blocks: list[Block]) -> list[Block]:
     return blocks
 
 
-def take_title(blocks: list[Block]) -> tuple[str, list[Block]]:
-    """The title, and the blocks left for the article (see the module docstring)."""
-    if blocks[0].kind == "heading":
-        return blocks[0].text.rstrip(":"), blocks[1:]
-    first_heading = next((block for block in blocks if block.kind == "heading"), None)
-    if first_heading is None:
-        raise ImportProblem("no title: the file has no heading; put the title on its first line", 1)
-    return first_heading.text.rstrip(":"), blocks
+def take_title(blocks: list[Block]) -> tuple[str, tuple[str, int | None], list[Block]]:
+    """The title ("" for none), why there is none, and the blocks left for the article (see the
+    module docstring)."""
+    first = blocks[0]
+    if first.kind == "heading" and not names_a_part(first.text):
+        return first.text.rstrip(":"), ("", None), blocks[1:]
+    if first.kind == "heading":
+        return "", _untitled(f'the first line, "{first.text}", is a section heading', first.line), blocks
+    return "", _untitled("the file opens with a paragraph", first.line), blocks
 
 
 def parse_text(text: str) -> ParsedArticle:
     blocks = drop_table_of_contents(split_blocks(text))
     if not blocks:
         raise ImportProblem("the file is empty")
-    title, blocks = take_title(blocks)
+    title, (title_problem, title_line), blocks = take_title(blocks)
     parts: dict[str, list[Block]] = {"body": []}
     reference_blocks: list[Block] = []
     target = "body"
@@ -219,7 +269,8 @@ def parse_text(text: str) -> ParsedArticle:
     rendered = {key: render_blocks(part, markers) for key, part in parts.items()}
     first_paragraph = next((block.text for block in parts["body"] if block.kind == "paragraph"), "")
     return ParsedArticle(title=title, summary=summary_from(first_paragraph), body=rendered.pop("body"),
-                         sections=rendered, references=references)
+                         sections=rendered, references=references, title_problem=title_problem,
+                         title_line=title_line)
 
 
 def render_blocks(blocks: list[Block], markers: dict[int, int]) -> str:
@@ -366,16 +417,19 @@ def parse_html(source: str) -> ParsedArticle:
         check_limits(source)
     except ValidationError as exc:
         raise ImportProblem(" ".join(exc.messages)) from None
-    title = ""
+    title, title_problem, title_line = "", "", None
     h1 = _first(H1_RE, H1_OPEN_RE, source)
-    if h1 and html_text(h1[1]):
+    if h1 and html_text(h1[1]) and not names_a_part(html_text(h1[1])):
         title = html_text(h1[1])
         # Newlines stand in for the removed heading so later line numbers still match the file.
         source = source[:h1.start()] + "\n" * h1[0].count("\n") + source[h1.end():]
-    elif found := _first(TITLE_RE, TITLE_OPEN_RE, source):
+    elif (found := _first(TITLE_RE, TITLE_OPEN_RE, source)) and not names_a_part(html_text(found[1])):
         title = html_text(found[1])
-    if not title:
-        raise ImportProblem("no title: the file has no <h1> or <title>")
+    if not title and h1 and html_text(h1[1]):
+        title_problem, title_line = _untitled(f'the first <h1>, "{html_text(h1[1])}", is a section heading',
+                                              source.count("\n", 0, h1.start()) + 1)
+    elif not title:
+        title_problem, title_line = _untitled("the file has no <h1> or <title>", None)
     headings = list(element_matches(HTML_HEADING_RE, HEADING_OPEN_RE, source))
     body = [source[:headings[0].start()] if headings else source]
     sections: dict[str, list[str]] = {}
@@ -412,7 +466,8 @@ def parse_html(source: str) -> ParsedArticle:
     first_paragraph = _first(PARAGRAPH_RE, PARAGRAPH_OPEN_RE, body_html)
     summary = summary_from(html_text(first_paragraph[1])) if first_paragraph else ""
     return ParsedArticle(title=title, summary=summary, body=body_html,
-                         sections={key: "".join(parts) for key, parts in sections.items()}, references=references)
+                         sections={key: "".join(parts) for key, parts in sections.items()}, references=references,
+                         title_problem=title_problem, title_line=title_line)
 
 
 # --- Files and the database ---
@@ -422,6 +477,11 @@ def read_source(path) -> str:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise ImportProblem(f"cannot read the file ({exc.strerror or exc})") from None
+    return decode_source(data)
+
+
+def decode_source(data: bytes) -> str:
+    """The text of a .txt or .html file's bytes: UTF-8, without NUL or control characters."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -442,11 +502,58 @@ def read_source(path) -> str:
     return text
 
 
+def source_of(name: str, data: bytes) -> tuple[str, str]:
+    """(format, text) of an uploaded file's bytes: "html" or "text", by its name's ending. A Word
+    file is converted here, once, so what is kept and parsed again later is text, never the zip."""
+    lowered = name.lower()
+    if lowered.endswith(DOCX_SUFFIXES):
+        return _docx(data)
+    if not lowered.endswith(TEXT_SUFFIXES + HTML_SUFFIXES):
+        raise ImportProblem(f"not a file the importer reads; use {', '.join(IMPORT_SUFFIXES)}")
+    return ("html" if lowered.endswith(HTML_SUFFIXES) else "text"), decode_source(data)
+
+
+def _docx(data: bytes) -> tuple[str, str]:
+    try:
+        source_format, text = docx_source(data)
+    except UnreadableDocument as exc:
+        raise ImportProblem(str(exc)) from None
+    # The same refusals (NUL, control characters, with their line) as a .txt file's.
+    return source_format, decode_source(text.encode("utf-8"))
+
+
+def parse_source(source_format: str, text: str) -> ParsedArticle:
+    return parse_html(text) if source_format == "html" else parse_text(text)
+
+
 def parse_file(path) -> ParsedArticle:
+    if str(path).lower().endswith(DOCX_SUFFIXES):
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise ImportProblem(f"cannot read the file ({exc.strerror or exc})") from None
+        return parse_source(*_docx(data))
     text = read_source(path)
     if str(path).lower().endswith(HTML_SUFFIXES):
         return parse_html(text)
     return parse_text(text)
+
+
+def import_parsed(parsed: ParsedArticle, *, name: str, author, article_type: ArticleType,
+                  title: str | None = None, create=article_new) -> Article:
+    """Create one draft from a parsed file, titled `title` when given (the desk's preview lets the
+    writer type one), else by the file. One transaction: a refusal leaves nothing behind, and is
+    an ImportProblem naming the fields. NotAllowed from `create` passes through."""
+    content = parsed.content(article_type.key, title=title)
+    if title is None:
+        parsed.require_title()
+    try:
+        with transaction.atomic():
+            return create(by=author, content=content, comment=f"Imported from {name}")
+    except ValidationError as exc:
+        messages = ([f"{field_name}: {' '.join(texts)}" for field_name, texts in exc.message_dict.items()]
+                    if hasattr(exc, "error_dict") else exc.messages)
+        raise ImportProblem("; ".join(messages)) from None
 
 
 def import_file(path, *, author, article_type: ArticleType, create=article_new) -> tuple[Article, list[Failure]]:
@@ -457,13 +564,6 @@ def import_file(path, *, author, article_type: ArticleType, create=article_new) 
     passes the lifecycle's article_create, which asks whether the author may; its NotAllowed
     passes through, being about the author, not the file.
     """
-    content = parse_file(path).content(article_type.key)
-    try:
-        with transaction.atomic():
-            article = create(by=author, content=content,
-                                     comment=f"Imported from {Path(path).name}")
-    except ValidationError as exc:
-        messages = ([f"{name}: {' '.join(texts)}" for name, texts in exc.message_dict.items()]
-                    if hasattr(exc, "error_dict") else exc.messages)
-        raise ImportProblem("; ".join(messages)) from None
+    article = import_parsed(parse_file(path), name=Path(path).name, author=author,
+                            article_type=article_type, create=create)
     return article, gate_failures(ArticleContent.of(article), article.article_type)

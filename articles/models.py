@@ -20,6 +20,11 @@ class ArticleType(models.Model):
     optional_sections = models.JSONField(default=list, blank=True)
     min_references = models.PositiveSmallIntegerField(default=1)
     review_interval_months = models.PositiveSmallIntegerField(default=24)
+    # How long a review step of a submission of this type has, by default: its due date, set when
+    # the submission reaches the step.
+    review_turnaround_days = models.PositiveSmallIntegerField(
+        default=7, help_text="Days a reviewer has for each review step of a submission, by default; "
+                             "an editor can change one review's due date on the desk.")
 
     class Meta:
         ordering = ["name"]
@@ -27,6 +32,10 @@ class ArticleType(models.Model):
             models.CheckConstraint(
                 condition=models.Q(review_interval_months__gte=1),
                 name="articletype_review_interval_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(review_turnaround_days__gte=1),
+                name="articletype_review_turnaround_positive",
             ),
         ]
 
@@ -110,6 +119,13 @@ class Article(models.Model):
     lead_image_credit = models.CharField("lead image credit or licence", max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # What the desk's rows show of the working copy's checks, stored by every content save
+    # (articles.services.content_save), since running the checks for each row of a list of
+    # 50,000 articles is out of the question: the submission gate's failures, and the error
+    # findings of the automated checks (answered with a reason or not). Null: not saved since the
+    # columns came (migration 0017), shown as a dash.
+    gate_failure_count = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    error_finding_count = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-updated_at"]
@@ -272,10 +288,69 @@ class Publication(ImmutableModel):
         indexes = [GinIndex(fields=["search_vector"], name="publication_search"),
                    # Public lists, newest first (migration 0013; it also adds PostgreSQL-only GIN
                    # indexes on topics, authors and sign_offs, which are not declared here).
-                   models.Index(fields=["-published_at", "-id"], name="publication_newest_first")]
+                   models.Index(fields=["-published_at", "-id"], name="publication_newest_first"),
+                   # The article sitemaps number the live publications by id and print each one's
+                   # slug and date: read off this index, merged with the index of live ids
+                   # (Article.live_publication), never from the rows (migration 0016).
+                   models.Index(fields=["id", "published_at", "slug"], name="publication_sitemap")]
 
     def __str__(self):
         return f"{self.title} (reviewed {self.reviewed_at:%Y-%m-%d})"
+
+
+class LiveListing(models.Model):
+    """One name a live publication is found under: a person it names (a writer of its byline, or
+    a reviewer who signed it) or a topic it is filed under, with its publication time.
+
+    Derived from the snapshot and kept beside Article.live_publication, in the same transaction,
+    by articles.services.live_publication_set: a publication has rows only while it is live. The
+    public lists, counts and sitemap dates of a person or a topic are then index range scans
+    (migration 0016), where reading them from every snapshot's JSON grew with the site.
+    """
+
+    class Role(models.TextChoices):
+        WRITER = "writer", "Writer"
+        # The last signer (Publication.reviewer) or the signer of any review step (sign_offs).
+        REVIEWER = "reviewer", "Reviewer"
+        TOPIC = "topic", "Topic"
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="listings",
+                                    db_index=False)  # the unique constraint's index leads with it
+    role = models.CharField(max_length=10, choices=Role.choices)
+    # The user id the snapshot names, as its JSON holds it: no database constraint, since a
+    # co-writer's account can be deleted while a publication naming them waits to go live, and the
+    # people pages join the users table as they did the JSON.
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,
+                               db_constraint=False, db_index=False, related_name="+")
+    # The slug the snapshot froze (Publication.topics), not a key: a topic renamed later lists
+    # this publication under its new slug only once it is approved again, as readers see it.
+    topic = models.SlugField(max_length=100, blank=True, db_index=False)
+    # The publication's (publications are never edited), so a list is read in order off an index.
+    published_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            # A person's list of one role, newest first (a page is a range scan with LIMIT), their
+            # counts (index only), their newest publication (one probe a role).
+            models.Index(fields=["person", "role", "-published_at", "-publication"], name="listing_person_newest",
+                         condition=models.Q(person__isnull=False)),
+            # A topic's list, count and newest publication, the same way.
+            models.Index(fields=["topic", "-published_at", "-publication"], name="listing_topic_newest",
+                         condition=models.Q(role="topic")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role="topic", person__isnull=True) & ~models.Q(topic="")
+                | models.Q(role__in=["writer", "reviewer"], person__isnull=False, topic=""),
+                name="listing_names_a_person_or_a_topic",
+            ),
+            models.UniqueConstraint(fields=["publication", "role", "person"], name="listing_person_once"),
+            models.UniqueConstraint(fields=["publication", "topic"], condition=models.Q(role="topic"),
+                                    name="listing_topic_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.publication_id} {self.role} {self.person_id or self.topic}"
 
 
 class AuditEntry(ImmutableModel):
@@ -462,3 +537,65 @@ class FindingWaiver(ImmutableModel):
 
     def __str__(self):
         return f"{self.code} on {self.field}: {self.reason[:60]}"
+
+
+class ArticleSlugHistory(models.Model):
+    """A slug an article's publications carried before the article moved to another one.
+
+    Written in the same transaction as the change (articles.services.content_save), when a
+    publication of the article carries the old slug: readers and search engines may hold it. The
+    row reserves the slug, so no other article can take it, and the public article page answers
+    it with a permanent redirect to wherever the article's live publication is now.
+    """
+
+    # Unique across the history; a current slug of another article is refused by the service.
+    slug = models.SlugField(max_length=200, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="former_slugs")
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name_plural = "article slug history"
+
+    def __str__(self):
+        return f"{self.slug} -> article {self.article_id}"
+
+
+class ImportUpload(models.Model):
+    """One file uploaded on the desk for import, kept between its preview and its draft.
+
+    Private to whoever uploaded it (the batch token alone opens nothing) and short-lived: rows
+    older than IMPORT_UPLOAD_HOURS are removed at the next upload. The source is text (a Word
+    file converted once, at upload), parsed again when the draft is created, so what reaches the
+    services is the server's own reading of the file, never HTML posted back by a browser.
+    """
+
+    class Format(models.TextChoices):
+        TEXT = "text", "Plain text"
+        HTML = "html", "HTML"
+
+    batch = models.CharField(max_length=32)
+    position = models.PositiveSmallIntegerField()
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The uploader's file name, a label for people only; never used as a path.
+    name = models.CharField(max_length=255)
+    format = models.CharField(max_length=4, choices=Format.choices)
+    source = models.TextField(blank=True)
+    # Why the file cannot be imported at all (unreadable, not UTF-8...), with its line; "" when it can.
+    problem = models.TextField(blank=True)
+    # Why the last attempt to make its draft was refused (no title, refused by the services...).
+    refusal = models.TextField(blank=True)
+    # The draft made from it: set once, so creating again (a double click, a retried batch) skips it.
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["batch", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "position"], name="import_upload_position_once"),
+        ]
+        indexes = [models.Index(fields=["owner", "batch"], name="import_upload_owner_batch"),
+                   models.Index(fields=["created_at"], name="import_upload_created")]
+
+    def __str__(self):
+        return f"{self.name} ({self.batch}:{self.position})"

@@ -1,14 +1,28 @@
 """The one HTML sanitizer. Every stored HTML field passes through clean_html on write.
 
 Templates may mark its output safe because nothing else is ever stored in those fields.
+
+clean_html holds the input to the limits (articles.limits) first, drops what bleach would keep the
+text of but should not (code elements, Word's conditional comments), then runs bleach with this
+module's allow-lists and filters. bleach runs in bulk: articles.html_prepass rewrites the input so
+that html5lib reads it without a Python call per character, and articles.bleach_linear is bleach's
+parser, walker, sanitizer and serializer without their quadratic spots; the output is the same as
+bleach's own (tests/articles/test_html_prepass.py).
 """
 import re
 import threading
 
 import bleach
-from bleach import html5lib_shim
 from bleach.html5lib_shim import Filter
-from django.core.exceptions import ValidationError
+
+from . import bleach_linear
+from .html_prepass import rewrite
+from .limits import MAX_HTML_CHARS, MAX_NESTING_DEPTH, check_limits
+from .linear_scan import NextMatch, element_matches, tag_spans
+
+# The limits are part of the sanitizer's contract (DESIGN.md), so they can be imported from here.
+__all__ = ["ALLOWED_ATTRIBUTES", "ALLOWED_TAGS", "MAX_HTML_CHARS", "MAX_NESTING_DEPTH", "ImageFilter",
+           "check_limits", "clean_html", "html_to_text", "image_key"]
 
 ALLOWED_TAGS = frozenset({
     "p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "sub", "sup",
@@ -38,95 +52,6 @@ _DROP_OPEN_RE = re.compile(r"<(%s)\b" % "|".join(DROPPED_WITH_CONTENT), re.IGNOR
 _UNCLOSED_RAW_TEXT_RE = re.compile(r"<(?:script|style|title)\b[^>]*>", re.IGNORECASE)
 _CONDITIONAL_COMMENT_OPEN_RE = re.compile(r"<!\[(?:if|endif)", re.IGNORECASE)
 
-# bleach (html5lib) is quadratic on deep nesting: about 157 s for 50,000 nested divs. Both
-# limits are checked with a linear scan before bleach sees the input.
-MAX_HTML_CHARS = 400_000
-MAX_NESTING_DEPTH = 60
-_TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^>]*>")
-_VOID_TAGS = frozenset({"br", "hr", "img", "input", "meta", "link", "area", "base", "col", "wbr",
-                        "source", "track", "embed", "param"})
-# Elements the parser closes by itself when a sibling opens, so an unclosed run is not nesting.
-_SELF_CLOSING_SIBLINGS = frozenset({"p", "li", "dt", "dd", "option", "tr", "td", "th", "o:p"})
-
-
-# --- Linear scanning ------------------------------------------------------------------------------
-# A regex such as <x\b[^>]*>.*?</x\s*> is tried again from every "<x" when it fails, and each try
-# reads on to the end of the text: "<script-x>" x 20,000 took 90 s. These helpers find the same
-# matches with each stretch of text read a bounded number of times.
-
-class NextMatch:
-    """The first match of a pattern at or after a position, for positions asked in increasing order:
-    a match found once answers every later question up to its start, so the text is read once."""
-
-    __slots__ = ("pattern", "text", "found", "searched")
-
-    def __init__(self, pattern: re.Pattern | str, text: str):
-        self.pattern = re.compile(re.escape(pattern)) if isinstance(pattern, str) else pattern
-        self.text, self.found, self.searched = text, None, False
-
-    def at(self, position: int) -> re.Match | None:
-        if self.searched and (self.found is None or self.found.start() >= position):
-            return self.found
-        self.found, self.searched = self.pattern.search(self.text, position), True
-        return self.found
-
-
-def element_matches(pattern: re.Pattern, opening: re.Pattern, text: str, pos: int = 0):
-    r"""pattern.finditer(text, pos), in linear time, for a pattern of the form
-    <(NAME)\b[^>]*>(.*?)</NAME\s*> (IGNORECASE, DOTALL): `opening` finds "<NAME" with the name
-    as its first group; the element runs to the first "</NAME>" after its start tag's ">"."""
-    tag_end, closes = NextMatch(">", text), {}
-    while (found := opening.search(text, pos)) is not None:
-        gt = tag_end.at(found.end())
-        if gt is None:
-            return  # no start tag can end: nothing further matches
-        name = found.group(1).lower()
-        if name not in closes:
-            closes[name] = NextMatch(re.compile(rf"</{re.escape(name)}\s*>", re.IGNORECASE), text)
-        close = closes[name].at(gt.end())
-        match = pattern.match(text, found.start(), close.end()) if close is not None else None
-        if match is None:
-            pos = found.start() + 1
-            continue
-        yield match
-        pos = match.end() if match.end() > found.start() else found.start() + 1
-
-
-def link_matches(text: str, *, nonempty: bool = False):
-    r"""(start, end, href, inner) for each match of
-    <a\b[^>]*?\bhref\s*=\s*["']([^"']*)["'][^>]*>(.*?)</a\s*>  (IGNORECASE, DOTALL; [^"']+ when
-    `nonempty`), left to right as finditer finds them, in linear time. Only a start tag's first
-    href with a closing quote can match: past it, every later href fails for the same reason."""
-    hrefs = NextMatch(re.compile(r"\bhref\s*=\s*[\"'](?=[^\"'])" if nonempty else r"\bhref\s*=\s*[\"']",
-                                 re.IGNORECASE), text)
-    quotes, gts = NextMatch(re.compile(r"[\"']"), text), NextMatch(">", text)
-    closes = NextMatch(re.compile(r"</a\s*>", re.IGNORECASE), text)
-    pos = 0
-    while (found := _LINK_OPEN_RE.search(text, pos)) is not None:
-        pos = found.start() + 1
-        first_gt = gts.at(found.end())
-        href = hrefs.at(found.end())
-        if first_gt is None or href is None or href.start() >= first_gt.start():
-            continue
-        quote = quotes.at(href.end())
-        tag_gt = gts.at(quote.end()) if quote is not None else None
-        close = closes.at(tag_gt.end()) if tag_gt is not None else None
-        if close is None:
-            continue
-        yield found.start(), close.end(), text[href.end():quote.start()], text[tag_gt.end():close.start()]
-        pos = close.end()
-
-
-_LINK_OPEN_RE = re.compile(r"<a\b", re.IGNORECASE)
-
-
-def strip_tags(text: str, pattern: re.Pattern, replacement: str = " ") -> str:
-    """pattern.sub(replacement, text) for <[^>]*> or <[^>]+>: a "<" with no ">" after it can
-    match nothing, so the text past the last ">" is left out of the search (each failed try would
-    read to the end)."""
-    last = text.rfind(">") + 1
-    return pattern.sub(replacement, text[:last]) + text[last:] if last else text
-
 
 def _drop_with_content(html: str) -> str:
     kept, at = [], 0
@@ -155,95 +80,6 @@ def _drop_conditional_comments(html: str) -> str:
         else:
             pos = found.start() + 1
     return "".join(kept) + html[at:] if kept else html
-
-
-class _Tokenizer(html5lib_shim.BleachHTMLTokenizer):
-    """html5lib's tokenizer compares each new attribute name with every earlier one of the tag, to
-    report a duplicate (a parse error nobody reads; the first of duplicates wins when the tag is
-    emitted): quadratic in the attributes of one tag, 90 s for "<p " x 400 KB. The earlier
-    attributes are hidden from that comparison, except when the tag ends (">"), where it runs once."""
-
-    def __iter__(self):
-        # A run of text comes as many Characters tokens ("&" and "<" each start one), and the tree
-        # builder appends each to the element's text (text += data): quadratic in a run such as
-        # "&#" x 200,000. One token for the run, built once. A lone NUL token stays alone: the
-        # parser drops exactly that token.
-        pending = []
-        for token in super().__iter__():
-            if token["type"] == html5lib_shim.TAG_TOKEN_TYPE_CHARACTERS and token["data"] != "\u0000":
-                pending.append(token["data"])
-                continue
-            if pending:
-                yield {"type": html5lib_shim.TAG_TOKEN_TYPE_CHARACTERS, "data": "".join(pending)}
-                pending = []
-            yield token
-        if pending:
-            yield {"type": html5lib_shim.TAG_TOKEN_TYPE_CHARACTERS, "data": "".join(pending)}
-
-    def attributeNameState(self):
-        token = self.currentToken
-        attributes = token["data"]
-        following = self.stream.char()
-        if following is not None:  # None is the end of the input, which nothing can unget
-            self.stream.unget(following)
-        if len(attributes) < 2 or following in (">", None):
-            return super().attributeNameState()
-        # The [name, value] pairs are shared, so what the state writes into the last one stays.
-        token["data"] = attributes[-1:]
-        try:
-            return super().attributeNameState()
-        finally:
-            token["data"] = attributes
-
-
-class _Parser(html5lib_shim.BleachHTMLParser):
-    """bleach's parser with _Tokenizer: its _parse (bleach 6.4.0), that one class changed."""
-
-    def _parse(self, stream, innerHTML=False, container="div", scripting=True, **kwargs):
-        self.innerHTMLMode = innerHTML
-        self.container = container
-        self.scripting = scripting
-        self.tokenizer = _Tokenizer(stream=stream, consume_entities=self.consume_entities, parser=self, **kwargs)
-        self.reset()
-        try:
-            self.mainLoop()
-        except html5lib_shim.ReparseException:
-            self.reset()
-            self.mainLoop()
-
-
-class _Walker(html5lib_shim.getTreeWalker("etree")):
-    """html5lib's etree walker finds an element's place among its siblings with list.count and
-    list.index on leaving it: quadratic in a long list of siblings (400 KB of <li>). The place is
-    known when the walk enters the element; it is kept here instead."""
-
-    def __init__(self, tree):
-        super().__init__(tree)
-        self._places = {}
-
-    def getFirstChild(self, node):
-        child = super().getFirstChild(node)
-        if child is not None and child[3] is None:  # entered `node`'s element, pushed onto parents
-            element, place = (node[0], node[1]) if isinstance(node, tuple) else (node, None)
-            self._places[id(element)] = place
-        return child
-
-    def getNextSibling(self, node):
-        sibling = super().getNextSibling(node)
-        if sibling is not None and node[3] == "text" and sibling[3] is None:  # entered the element
-            self._places[id(node[0])] = node[1]
-        return sibling
-
-    def getParentNode(self, node):
-        if not isinstance(node, tuple):
-            return None
-        element, place, parents, flag = node
-        if flag == "text":
-            return (element, place, parents, None) if parents else element
-        parent = parents.pop()
-        if not parents:
-            return parent
-        return parent, self._places[id(parent)], parents, None
 
 
 class ExternalLinkFilter(Filter):
@@ -310,54 +146,22 @@ class ImageFilter(Filter):
 _local = threading.local()
 
 
-def _cleaner() -> bleach.Cleaner:
+def _cleaner(*, bulk: bool = True) -> bleach.Cleaner:
     # bleach's Cleaner holds parser state and is not thread-safe: one per thread.
-    cleaner = getattr(_local, "cleaner", None)
+    name = "bulk_cleaner" if bulk else "cleaner"
+    cleaner = getattr(_local, name, None)
     if cleaner is None:
-        cleaner = bleach.Cleaner(
-            tags=ALLOWED_TAGS,
-            attributes=ALLOWED_ATTRIBUTES,
-            protocols=ALLOWED_PROTOCOLS,
-            strip=True,
-            strip_comments=True,
-            filters=[ExternalLinkFilter, ImageFilter],
-        )
-        # The same parse and walk, without html5lib's two quadratic spots (_Tokenizer, _Walker).
-        cleaner.parser = _Parser(tags=cleaner.tags, strip=cleaner.strip, consume_entities=False,
-                                 namespaceHTMLElements=False)
-        cleaner.walker = _Walker
-        _local.cleaner = cleaner
+        options = dict(tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, protocols=ALLOWED_PROTOCOLS, strip=True,
+                       strip_comments=True, filters=[ExternalLinkFilter, ImageFilter])
+        if bulk:
+            cleaner = bleach_linear.Cleaner(**options)
+        else:
+            cleaner = bleach.Cleaner(**options)
+            cleaner.parser = bleach_linear.Parser(tags=cleaner.tags, strip=cleaner.strip, consume_entities=False,
+                                                  namespaceHTMLElements=False)
+            cleaner.walker = bleach_linear.Walker
+        setattr(_local, name, cleaner)
     return cleaner
-
-
-def check_limits(html: str) -> None:
-    """Refuses HTML over the size or nesting limit (ValidationError, codes html_too_long and
-    html_too_deep). Linear; every path that parses a writer's HTML calls it first."""
-    if len(html) > MAX_HTML_CHARS:
-        raise ValidationError(
-            f"This text is too long to store ({len(html):,} characters; the limit is "
-            f"{MAX_HTML_CHARS:,}). Split it into sections.",
-            code="html_too_long",
-        )
-    # Counts nesting the way an HTML parser builds it: "/>" closes only void elements, and an end
-    # tag closes only an element that is actually open, so stray or self-closed tags still count.
-    open_elements: list[str] = []
-    # Only a tag before the last ">" can end: past it, each "<x" would be read to the end in vain.
-    for match in _TAG_RE.finditer(html, 0, html.rfind(">") + 1):
-        closing, name = match.group(1), match.group(2).lower()
-        if name in _VOID_TAGS or name in _SELF_CLOSING_SIBLINGS:
-            continue
-        if closing:
-            if name in open_elements:
-                del open_elements[len(open_elements) - 1 - open_elements[::-1].index(name):]
-            continue
-        open_elements.append(name)
-        if len(open_elements) > MAX_NESTING_DEPTH:
-            raise ValidationError(
-                f"This HTML nests elements more than {MAX_NESTING_DEPTH} deep, which no "
-                "article needs. Remove the extra wrapping elements.",
-                code="html_too_deep",
-            )
 
 
 # Word pastes a bulleted list as paragraphs that start with a bullet glyph; they become a list again.
@@ -373,6 +177,17 @@ def _restore_word_lists(html: str) -> str:
     return _WORD_BULLET_RUN_RE.sub(to_list, html)
 
 
+def _sanitize(html: str, *, bulk: bool = True) -> str:
+    """bleach with the one allow-list. `bulk` (always, but in tests) rewrites the input first so
+    that html5lib reads it in bulk (html_prepass) and sanitizes it with bleach_linear's classes, to
+    the same output; without it, this is bleach as it comes, with html5lib's quadratic spots
+    removed, as the sanitizer was before: tests/articles/test_html_prepass.py compares the two."""
+    if not bulk:
+        return _cleaner(bulk=False).clean(html)
+    rewritten = rewrite(html, ALLOWED_TAGS, ALLOWED_ATTRIBUTES)
+    return _cleaner().clean(rewritten.html, rewritten.restore)
+
+
 def clean_html(html: str) -> str:
     """Sanitize HTML with the one allow-list. Raises ValidationError past the size or depth limit."""
     if not html:
@@ -381,56 +196,12 @@ def clean_html(html: str) -> str:
     html = _drop_conditional_comments(html)
     html = _drop_with_content(html)
     html = _drop_unclosed_raw_text(html)
-    cleaned = _cleaner().clean(html)
+    cleaned = _sanitize(html)
     # Word and Google Docs leave empty paragraphs and non-breaking-space padding behind.
     cleaned = re.sub(r"<p>(\s|&nbsp;|<br>)*</p>", "", cleaned)
     cleaned = re.sub(r"<figure>\s*(<figcaption>\s*</figcaption>\s*)?</figure>", "", cleaned)
     cleaned = _restore_word_lists(cleaned)
     return cleaned.strip()
-
-
-_TAG_SPECIAL_RE = re.compile(r"""[>"']""")
-
-
-def tag_spans(html: str):
-    """(start, end) of each tag as <(?:[^>"']|"[^"]*"|'[^']*')*> finds them left to right, in
-    linear time. A try from "<" ends at the first ">" outside quotes, and fails at a quote that is
-    never closed or when no ">" follows; a try that reaches a quote or ">" outside quotes ends as
-    every other try that reaches it does, so each outcome is worked out once."""
-    outcomes: dict[int, int] = {}  # a quote or ">" reached outside quotes -> end of the tag, or -1
-    specials = NextMatch(_TAG_SPECIAL_RE, html)
-    at = 0
-    while (start := html.find("<", at)) >= 0:
-        special = specials.at(start + 1)
-        if special is None:
-            return
-        end = _tag_end(html, special.start(), outcomes)
-        if end < 0:
-            at = start + 1
-            continue
-        yield start, end
-        at = end
-
-
-def _tag_end(html: str, position: int, outcomes: dict[int, int]) -> int:
-    path = []
-    while position not in outcomes:
-        path.append(position)
-        char = html[position]
-        if char == ">":
-            end = position + 1
-            break
-        closing = html.find(char, position + 1)
-        following = _TAG_SPECIAL_RE.search(html, closing + 1) if closing >= 0 else None
-        if following is None:
-            end = -1
-            break
-        position = following.start()
-    else:
-        end = outcomes[position]
-    for visited in path:
-        outcomes[visited] = end
-    return end
 
 
 def html_to_text(html: str) -> str:
@@ -445,3 +216,23 @@ def html_to_text(html: str) -> str:
     text = (text.replace("&nbsp;", " ").replace("&amp;", "&").replace("&lt;", "<")
             .replace("&gt;", ">").replace("&quot;", '"').replace("&#39;", "'"))
     return " ".join(text.split())
+
+
+# An <img ...> start tag as typed. [^<>]* rather than [^>]*: each match stops at the next "<", so
+# a paste of many unclosed "<img" is read once, not once per "<img".
+_IMG_TAG_RE = re.compile(r"<img\b[^<>]*>?", re.IGNORECASE)
+_ATTRIBUTE_RE = re.compile(r"""\b(src|data-image)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
+
+
+def foreign_image_count(html: str) -> int:
+    """How many <img> in unsanitized HTML clean_html will drop because they are not this site's
+    uploads (a picture pasted from another site, a data: address): the editor tells the writer,
+    rather than let them vanish without a word."""
+    dropped = 0
+    for tag in _IMG_TAG_RE.finditer(html or ""):
+        attrs = {}
+        for name, double, single, bare in _ATTRIBUTE_RE.findall(tag.group()):
+            attrs.setdefault((None, name.lower()), double or single or bare)
+        if image_key(attrs) is None:
+            dropped += 1
+    return dropped

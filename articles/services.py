@@ -2,6 +2,9 @@
 
 Each service is one transaction, locks the article row, sanitizes HTML, and records one
 django-reversion revision (with its user and comment) that follows sections and references.
+Which publication is live changes only through live_publication_set, which keeps the rows the
+public lists are read from (LiveListing) with it; the review workflow calls it within its
+transitions, seed_scale uses live_listings_create for the publications it writes in bulk.
 """
 import calendar
 import datetime
@@ -16,7 +19,8 @@ from django.utils.text import slugify
 from .content import REFERENCE_FIELDS, ArticleContent
 from .figures import lead_picture, pictures_for, render_images, unknown_image_keys
 from .hygiene import cleaned_for_bulk
-from .models import Article, ArticleSection, ArticleType, Image, Publication, Reference, RevisionMeta
+from .models import (Article, ArticleSection, ArticleSlugHistory, ArticleType, Image, LiveListing, Publication, Reference,
+                     RevisionMeta)
 from .sanitize import clean_html
 from .sections import SECTIONS, SECTIONS_BY_KEY
 from .validators import validate_doi, validate_pmid
@@ -115,10 +119,33 @@ def lead_image_errors(lead_image: dict | None) -> list[str]:
 def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     base = slugify(title, allow_unicode=False)[:180].strip("-") or "article"
     slug, n = base, 2
-    taken = Article.objects.exclude(pk=exclude_pk)
-    while taken.filter(slug=slug).exists():
+    while slug_refusal(slug, article_pk=exclude_pk):
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+def slug_refusal(slug: str, *, article_pk: int | None = None) -> str:
+    """Why the article (None: a new one) cannot take this slug: another article's current slug,
+    or a former one that still redirects to it (ArticleSlugHistory). "" when it can."""
+    if Article.objects.filter(slug=slug).exclude(pk=article_pk).exists():
+        return f'"{slug}" is the address of another article; choose another.'
+    if ArticleSlugHistory.objects.filter(slug=slug).exclude(article_id=article_pk).exists():
+        return (f'"{slug}" was the address of another article and still leads readers to it; '
+                "choose another.")
+    return ""
+
+
+def _slug_move(article: Article, slug: str) -> None:
+    """Give the article a new slug. The old one is kept as a former slug when a publication
+    carries it (readers may have it: it redirects once the new slug is live); taking back a
+    former slug of its own removes that row."""
+    refusal = slug_refusal(slug, article_pk=article.pk)
+    if refusal:
+        raise ValidationError({"slug": refusal})
+    if article.publications.filter(slug=article.slug).exists():
+        ArticleSlugHistory.objects.get_or_create(slug=article.slug, defaults={"article": article})
+    ArticleSlugHistory.objects.filter(article=article, slug=slug).delete()
+    article.slug = slug
 
 
 def _write_content(article: Article, content: ArticleContent, *, validate_slug: bool) -> ArticleContent:
@@ -137,6 +164,7 @@ def _write_content(article: Article, content: ArticleContent, *, validate_slug: 
     article.lead_image_credit = lead.get("credit", "")
     if article.article_type.key != content.article_type_key:
         article.article_type = _article_type(content.article_type_key)
+    _store_check_counts(article, content)
     # The database enforces the check constraints, clean_content checked the lead image and the
     # type was just read: validating them again would cost a query each on every save. The slug
     # is checked (format and uniqueness) only when it is new.
@@ -164,6 +192,30 @@ def _write_content(article: Article, content: ArticleContent, *, validate_slug: 
                                            "caption": article.lead_image_caption,
                                            "credit": article.lead_image_credit},
     )
+
+
+def _store_check_counts(article: Article, content: ArticleContent) -> None:
+    """What the desk's rows show of the checks, set on the article before it is saved (no query of
+    its own): the gate's failures and the checks' error findings, from one reading of the text.
+    Missing sections are the gate's count, so the findings count leaves them out; an error answered
+    with a reason still counts (the article page tells which still block)."""
+    from .checks import Document, run_checks
+
+    document = Document(content, article.article_type)
+    article.gate_failure_count = len(document.gate_failures)
+    article.error_finding_count = sum(1 for finding in run_checks(content, article.article_type, document=document)
+                                      if finding.is_error and finding.waivable)
+
+
+@transaction.atomic
+def check_counts_store(*, article: Article) -> Article:
+    """Store the desk's check counts of an article's working copy as it stands (for articles saved
+    before the counts existed: manage.py store_check_counts). Not a content change: no revision,
+    and the article's updated time stays."""
+    article = content_lock(article)
+    _store_check_counts(article, ArticleContent.of(article))
+    article.save(update_fields=["gate_failure_count", "error_finding_count"])
+    return article
 
 
 def _article_type(key: str) -> ArticleType:
@@ -195,6 +247,8 @@ def article_new(*, by, content: ArticleContent, slug: str = "", topics=(), autho
     """A new draft and its first revision. The gate is not checked: drafts may be incomplete.
     Who may create one is the lifecycle's question, asked by the caller."""
     content = clean_content(content)
+    if slug and (refusal := slug_refusal(slug)):
+        raise ValidationError({"slug": refusal})
     article = Article(
         slug=slug or unique_slug(content.title),
         article_type=_article_type(content.article_type_key),
@@ -220,12 +274,11 @@ def content_save(*, article: Article, by, content: ArticleContent, comment: str,
     """Save content as a new revision, the article then in `status`. The caller holds the row
     lock (content_lock) and has decided, through the lifecycle, that the state may change."""
     content = clean_content(content)
-    slug_changed = slug is not None and slug != article.slug
+    # A published article's new slug reaches readers with its next approval (the publication
+    # freezes the slug); its former slugs then redirect there (ArticleSlugHistory).
+    slug_changed = bool(slug) and slug != article.slug
     if slug_changed:
-        if article.publications.exists():
-            raise ValidationError({"slug": "The address of a published article cannot change; "
-                                           "readers and search engines link to it."})
-        article.slug = slug
+        _slug_move(article, slug)
     article.status = status
     article.version += 1
     with reversion.create_revision(manage_manually=True, atomic=False):
@@ -324,3 +377,40 @@ def publication_create(*, article: Article, revision, submission, content_hash: 
         first_published_at=first or published_at or reviewed_at,
         **snapshot_fields(article, content),
     )
+
+
+def live_listings(publication: Publication) -> list[LiveListing]:
+    """The names `publication` is found under while it is live: each writer of its byline, each
+    reviewer who signed it (the last signer too), each topic it is filed under; each once."""
+    writers = {author["id"] for author in publication.authors if author.get("id") is not None}
+    reviewers = {publication.reviewer_id} | {
+        sign_off["id"] for sign_off in publication.sign_offs if sign_off.get("id") is not None}
+    topics = {topic["slug"] for topic in publication.topics if topic.get("slug")}
+
+    def listing(role, **name):
+        return LiveListing(publication=publication, role=role, published_at=publication.published_at, **name)
+
+    return [*(listing(LiveListing.Role.WRITER, person_id=person) for person in sorted(writers)),
+            *(listing(LiveListing.Role.REVIEWER, person_id=person) for person in sorted(reviewers)),
+            *(listing(LiveListing.Role.TOPIC, topic=slug) for slug in sorted(topics))]
+
+
+def live_listings_create(publications) -> None:
+    """The listing rows of publications that have just become live, in one INSERT (seed_scale
+    lists a thousand at a time). Their text is the stored snapshot's, cleaned when it was saved."""
+    LiveListing.objects.bulk_create([row for publication in publications for row in live_listings(publication)])
+
+
+def live_publication_set(*, article: Article, publication: Publication | None) -> None:
+    """Make `publication` the article's live version (None: none), with its listing rows: the
+    rows of the version it replaces go, its own come, in the caller's transaction, so the people
+    and topic lists never show a superseded or unpublished version. The caller holds the row lock
+    and saves the article with update_fields naming live_publication (which moves the publish stamp).
+
+    Every publication of the article loses its rows, not only the one live until now: only the
+    live one may have any, and a row left behind by any other write would be removed here.
+    """
+    LiveListing.objects.filter(publication__article=article).delete()
+    article.live_publication = publication
+    if publication is not None:
+        live_listings_create([publication])

@@ -12,8 +12,9 @@ limit), put in the body and in the first required section, then sent through:
     endpoint    POST /editorial/gate/ as a logged-in writer (Django's test Client)
     import      articles.importer.parse_file on an .html file holding the input
 
-A row is (name, path, input size, seconds): the fastest of --runs. Inputs over the nesting limit
-are refused by sanitize.check_limits, which is part of what is timed. The endpoint runs on a
+A row is (name, path, input size, seconds): the fastest of --runs. Inputs over a limit (size,
+nesting, tags, sentences: articles.limits) are refused by check_limits, which is part of what is
+timed; the "at the limit" inputs hold the most the limits let through. The endpoint runs on a
 throwaway in-memory SQLite database made on first use. bench/scale.py imports crafted_rows.
 """
 import argparse
@@ -54,6 +55,22 @@ CRAFTED = {
     "one <li> list": lambda size: "<ul>" + _fill("<li>Take it with food. ", size - 10) + "</ul>",
     "many paragraphs": "<p>Sleep.</p>",
     "sentences": "Take it. ",
+    # Read one character per Python call by html5lib, or by bleach's handling of "&" (issue 14).
+    "empty tag soup": "<>",
+    "ampersand soup": "&",
+    "control characters": "\x01",
+    "long tag name": lambda size: "<" + "a" * (size - 1),
+    "attribute name of digits": lambda size: "<p " + "1" * (size - 3),
+    "many attributes": lambda size: "<b" + _fill(" a", size - 3) + ">",
+    "quotes in a tag": lambda size: "<p " + _fill("'", size - 3),
+    "comment dashes": lambda size: "<!--" + _fill("-x", size - 4),
+    "comments and text": "<!-- x -->y",
+    "ampersands in a link": lambda size: '<a href="' + _fill("&", size - 16) + '">x</a>',
+    # Within the limits (10,000 tags, 10,000 sentences): the most an input may hold.
+    "paragraphs at the tag limit": lambda size: "<p>Sleep.</p>" * 5_000,
+    "list items at the tag limit": lambda size: "<ul>" + "<li>Take it with food. " * 9_998 + "</ul>",
+    "misnested formatting at the tag limit": lambda size: "<b><i>x</b></i>" * 2_500,
+    "sentences at the limit": lambda size: "Take it. " * 10_000,
 }
 PATHS = ("clean_html", "checks", "gate", "endpoint", "import")
 

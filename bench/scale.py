@@ -19,6 +19,7 @@ pages are measured uncached (the cache emptied before each request), as a cache 
 304. Exit status 1 when a goal is missed.
 """
 import argparse
+import fcntl
 import os
 import secrets
 import statistics
@@ -383,12 +384,16 @@ def main():
 
     from articles.models import Article, RevisionMeta
 
-    call_command("migrate", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
-    seed(options.articles, options.revisions)
-    people = staff()
-    long_history = article_with_history(people["writer"], options.history)
-    in_review = submitted(people["writer"], "in-review")
+    # Two runs at once would both seed (half an hour at 50,000): the second waits for the first's
+    # set-up here, then reuses it.
+    with open(Path(tempfile.gettempdir()) / f"{PG_DATABASE}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        call_command("migrate", verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        seed(options.articles, options.revisions)
+        people = staff()
+        long_history = article_with_history(people["writer"], options.history)
+        in_review = submitted(people["writer"], "in-review")
     print(f"{connection.vendor}: {Article.objects.filter(live_publication__isnull=False).count():,} live articles, "
           f"{RevisionMeta.objects.count():,} revisions; {options.repeats} repeats per row.\n")
     print(f"{'':<8} {'':<44} {'median ms':>9} {'min–max ms':>17} {'queries':>8} {'goal':>10} {'':>7}")

@@ -29,6 +29,8 @@ SECRET_KEY = env.str("SECRET_KEY", default="local-development-only-not-secret")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["*"] if not PRODUCTION else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A refused form post answers with a page in the site's layout that says what to do.
+CSRF_FAILURE_VIEW = "desk.views.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -76,12 +78,14 @@ ABSOLUTE_URL_OVERRIDES = {
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Outermost but one, so every page gets the policy, even one a middleware below answers itself.
+    # A public page's revalidation answered from the cache, before everything below. A 304 only
+    # refreshes the copy the client holds, which keeps that copy's Content-Security-Policy
+    # (RFC 9111 4.3.4), so it needs no policy of its own: building one cost as much as the lookup.
+    "public.middleware.NotModifiedMiddleware",
+    # Outermost but two, so every page gets the policy, even one a middleware below answers itself.
     "cms.csp.ContentSecurityPolicyMiddleware",
     "cms.middleware.RejectNulMiddleware",  # a NUL in the address or a form: 400 before any view
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # A public page's revalidation answered from the cache, before sessions and the rest.
-    "public.middleware.NotModifiedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -107,6 +111,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "desk.context_processors.inbox",
             ],
         },
     },
@@ -132,7 +137,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if env.str("REDIS_URL", default=""):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "cms.cache.RedisCache",
             "LOCATION": env.str("REDIS_URL"),
         }
     }
@@ -147,7 +152,20 @@ PUBLIC_STALE_SECONDS = env.int("PUBLIC_STALE_SECONDS", default=60)
 # that off (every request renders).
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=86400)
 
-# Links in notification emails. Mail goes to the console unless EMAIL_URL names an SMTP server
+# Reader feedback (POST /articles/<slug>/feedback/): at most FEEDBACK_RATE_LIMIT reports from one
+# client address (as the login lockout sees it: TRUSTED_PROXY_COUNT) in FEEDBACK_RATE_WINDOW_SECONDS
+# from its first; more are answered 429 with when to try again. Counted in the cache: shared by
+# every app server with REDIS_URL, per process without.
+FEEDBACK_RATE_LIMIT = env.int("FEEDBACK_RATE_LIMIT", default=5)
+FEEDBACK_RATE_WINDOW_SECONDS = env.int("FEEDBACK_RATE_WINDOW_SECONDS", default=600)
+
+# The publisher every article's JSON-LD names (a schema.org Organization). Without PUBLISHER_URL,
+# the site's home page at the address readers use.
+PUBLISHER_NAME = env.str("PUBLISHER_NAME", default="Health articles")
+PUBLISHER_URL = env.str("PUBLISHER_URL", default="")
+
+# Links in notification emails (inbox lines keep only the path). scripts/run sets it to the address
+# it serves on. Mail goes to the console unless EMAIL_URL names an SMTP server
 # (for example smtp+tls://user:password@mail.example.org:587).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Health CMS <no-reply@localhost>")
@@ -281,7 +299,8 @@ CONTENT_SECURITY_POLICY = {
 # and a style attribute cannot run code. Public pages, the rest of the desk and the admin need
 # no exception (tests/browser/test_csp.py).
 CONTENT_SECURITY_POLICY_VIEW_UPDATES = {
-    view: {"style-src-attr": ["'unsafe-inline'"]} for view in ("desk:new", "desk:edit")
+    # desk:merge edits its rich-text results in the same editor.
+    view: {"style-src-attr": ["'unsafe-inline'"]} for view in ("desk:new", "desk:edit", "desk:merge")
 }
 
 # The editor offers only what the sanitizer keeps, so writers never see formatting vanish on save.
@@ -292,6 +311,9 @@ TINYMCE_DEFAULT_CONFIG = {
     # TinyMCE does not ship (a 404 and a console error on every editor page).
     "language": "en",
     "menubar": False,
+    # The element path ("p > strong") is a navigation landmark in each editor's status bar: a dozen
+    # unnamed, identical landmarks on the editor page (axe-core: landmark-unique).
+    "elementpath": False,
     "branding": False,
     "promotion": False,
     "height": 260,

@@ -273,7 +273,9 @@ def not_modified_early(request) -> HttpResponse | None:
     of Django's per-request work. Pages with per-request parts (people pages) are never answered
     here, nor anyone arriving with a flash message."""
     if (request.method not in ("GET", "HEAD") or "HTTP_IF_NONE_MATCH" not in request.META
-            or request.COOKIES.get(CookieStorage.cookie_name) or settings.PUBLIC_PAGE_CACHE_SECONDS <= 0):
+            or request.COOKIES.get(CookieStorage.cookie_name) or settings.PUBLIC_PAGE_CACHE_SECONDS <= 0
+            # Static files revalidate with WhiteNoise, below: no cache round trip for them.
+            or request.path_info.startswith(settings.STATIC_URL)):
         return None
     key = _address_key(request)
     found = cache.get_many([GENERATION_KEY, key])

@@ -13,9 +13,12 @@ else (an editor, a writer with only drafts) the answer is the same 404 as for a 
 so the site does not reveal who works on the desk.
 
 The two lists, written and reviewed, are paginated each by its own parameter (?written=2,
-?reviewed=3), with their counts read in one aggregate query. The person (name, profile) is read
-on every request, since it changes without a publish; the lists are read only when the version
-kept for this person and these pages is stale (caching.public_page).
+?reviewed=3), with their counts read in one aggregate query. Lists and counts come from the rows
+naming each live publication's people (articles.models.LiveListing): a page is an index range
+scan and a count reads the index only, for a reviewer of thousands of articles as for one of
+three. The person (name, profile) is read on every request, since it changes without a publish;
+the lists are read only when the version kept for this person and these pages is stale
+(caching.public_page).
 """
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
@@ -67,8 +70,8 @@ class CountedPaginator(Paginator):
 
 
 def _list_page(queryset, count: int, number: int):
-    """One page of a person's list, newest first; no query for an empty list."""
-    listed = queryset.only(*LIST_FIELDS).order_by("-published_at", "-pk") if count else []
+    """One page of a person's list (the selector's order: newest first); no query for an empty list."""
+    listed = queryset.only(*LIST_FIELDS) if count else []
     return CountedPaginator(listed, PER_PAGE, count=count).get_page(number)
 
 

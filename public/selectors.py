@@ -1,10 +1,8 @@
 """Reads for the public pages. They touch publications only, never working copies."""
-from django.db import connection
 from django.db.models import Count, Q
-from django.db.models.expressions import RawSQL
 from django.http import Http404
 
-from articles.models import Correction, Publication
+from articles.models import ArticleSlugHistory, Correction, LiveListing, Publication
 from articles.selectors import live_publications
 
 
@@ -14,6 +12,14 @@ def live_publication_by_slug(slug: str) -> Publication:
     if publication is None:
         raise Http404("No article found.")
     return publication
+
+
+def moved_to(slug: str) -> str | None:
+    """The slug of the live publication of the article that used to be at `slug` (its former
+    slug, ArticleSlugHistory), or None: never used, or that article is not live. One query."""
+    target = (ArticleSlugHistory.objects.filter(slug=slug, article__live_publication__isnull=False)
+              .values_list("article__live_publication__slug", flat=True).first())
+    return target if target and target != slug else None
 
 
 def visible_corrections(publication: Publication):
@@ -35,51 +41,56 @@ def public_cards(queryset=None):
         "-published_at", "-pk")
 
 
-def _json_list_holds(field: str, key: str, value) -> Q:
-    """Publications whose JSON list `field` holds an object with `key` equal to `value`.
+# --- The lists of a topic and of a person, read from the rows that name each live publication's
+# topics, writers and reviewers (articles.models.LiveListing, kept with Article.live_publication),
+# not from every snapshot's JSON: a page is a slice of an index and a count reads the index only,
+# however many articles the topic or the person has. ---
 
-    PostgreSQL answers with jsonb containment (@>). SQLite has no containment operator for JSON,
-    so it walks the list with json_each; the value is a bound parameter either way.
-    """
-    assert key.isidentifier(), key  # keys come from code; values are bound parameters
-    if connection.vendor == "postgresql":
-        return Q(**{f"{field}__contains": [{key: value}]})
-    table = Publication._meta.db_table
-    column = Publication._meta.get_field(field).column
-    return Q(pk__in=RawSQL(
-        f'SELECT p.id FROM "{table}" p, json_each(p."{column}") item '
-        f"WHERE json_extract(item.value, '$.{key}') = %s", [value]))
+class ListedPublications:
+    """The live publications listed under one name (LiveListing fields), newest first, as a
+    Paginator reads them: count() counts the name's index entries, and a slice is taken off that
+    index (an OFFSET skips index entries, not publications) before the slice's publications, and
+    only those, are read in the same query. Page 150 of a reviewer's list costs what page 1 does."""
+
+    def __init__(self, fields=(), **name):
+        self.name, self.fields = name, fields
+        self.listings = LiveListing.objects.filter(**name).order_by("-published_at", "-publication_id")
+
+    def only(self, *fields) -> "ListedPublications":
+        return ListedPublications(fields, **self.name)
+
+    def count(self) -> int:
+        return self.listings.count()
+
+    def __getitem__(self, window: slice) -> list[Publication]:
+        ids = self.listings.values("publication_id")[window]
+        publications = Publication.objects.filter(pk__in=ids).order_by("-published_at", "-pk")
+        return list(publications.only(*self.fields) if self.fields else publications)
 
 
-def live_publications_in_topic(slug: str):
-    """Live publications filed under the topic, by the topics frozen in each snapshot."""
-    return live_publications().filter(_json_list_holds("topics", "slug", slug))
-
-
-def _wrote(user_id: int) -> Q:
-    return _json_list_holds("authors", "id", user_id)
-
-
-def _reviewed(user_id: int) -> Q:
-    return Q(reviewer_id=user_id) | _json_list_holds("sign_offs", "id", user_id)
+def live_publications_in_topic(slug: str) -> ListedPublications:
+    """Live publications filed under the topic, by the topics frozen in each snapshot; newest first."""
+    return ListedPublications(role=LiveListing.Role.TOPIC, topic=slug)
 
 
 def live_publications_by_person(user_id: int):
     """Live publications the person wrote (as the snapshot's byline says) or signed a review step of."""
-    return live_publications().filter(_wrote(user_id) | _reviewed(user_id))
+    return Publication.objects.filter(
+        pk__in=LiveListing.objects.filter(person_id=user_id).values("publication_id"))
 
 
-def live_publications_written_by(user_id: int):
-    return live_publications().filter(_wrote(user_id))
+def live_publications_written_by(user_id: int) -> ListedPublications:
+    """Newest first."""
+    return ListedPublications(person_id=user_id, role=LiveListing.Role.WRITER)
 
 
-def live_publications_reviewed_by(user_id: int):
-    """Reviewed: the last signer (reviewer) or the signer of any step (sign_offs)."""
-    return live_publications().filter(_reviewed(user_id))
+def live_publications_reviewed_by(user_id: int) -> ListedPublications:
+    """Reviewed: the last signer (reviewer) or the signer of any step (sign_offs); newest first."""
+    return ListedPublications(person_id=user_id, role=LiveListing.Role.REVIEWER)
 
 
 def person_counts(user_id: int) -> dict[str, int]:
-    """{"written": n, "reviewed": m} in one query. On PostgreSQL the GIN indexes on authors and
-    sign_offs and the index on reviewer find the rows (a BitmapOr), whatever the size of the site."""
-    return live_publications_by_person(user_id).aggregate(
-        written=Count("pk", filter=_wrote(user_id)), reviewed=Count("pk", filter=_reviewed(user_id)))
+    """{"written": n, "reviewed": m} in one query, read from the index of the person's rows only."""
+    return LiveListing.objects.filter(person_id=user_id).aggregate(
+        written=Count("role", filter=Q(role=LiveListing.Role.WRITER)),
+        reviewed=Count("role", filter=Q(role=LiveListing.Role.REVIEWER)))

@@ -6,6 +6,7 @@ snapshot fields), so search engines read exactly what the reader sees.
 import datetime
 import json
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -45,6 +46,13 @@ def _reviewer(sign_off: dict, absolute) -> dict:
     return person
 
 
+def publisher(absolute) -> dict:
+    """The publisher, as a schema.org Organization: settings.PUBLISHER_NAME, and PUBLISHER_URL or
+    else the site's home page (through `absolute`, at the address readers use)."""
+    return {"@type": "Organization", "name": settings.PUBLISHER_NAME,
+            "url": settings.PUBLISHER_URL or absolute(reverse("public:home"))}
+
+
 def medical_web_page(publication: Publication, *, dates: dict, absolute, corrections=()) -> dict:
     """schema.org MedicalWebPage for the publication; `absolute` turns a path into a full URL."""
     reviewers = [_reviewer(sign_off, absolute) for sign_off in signers(publication)]
@@ -65,6 +73,7 @@ def medical_web_page(publication: Publication, *, dates: dict, absolute, correct
             for author in publication.authors
         ],
         "citation": [_citation(ref) for ref in publication.references],
+        "publisher": publisher(absolute),
     } | ({"about": [{"@type": "Thing", "name": topic["name"]} for topic in publication.topics]}
          if publication.topics else {}) | ({"correction": [
              {"@type": "CorrectionComment", "text": correction.note,

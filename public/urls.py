@@ -1,13 +1,15 @@
 """The public site: every page a reader (or a crawler) can reach without logging in."""
 from django.urls import path
 
-from . import people, sitemaps, views
+from . import feedback, people, sitemaps, views
 
 app_name = "public"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("articles/<slug:slug>/", views.article_detail, name="detail"),
+    path("articles/<slug:slug>/feedback/", feedback.feedback_new, name="feedback"),
+    path("articles/<slug:slug>/feedback/thanks/", feedback.feedback_thanks, name="feedback_thanks"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),
     path("search/", views.search, name="search"),
     path("feed/", views.feed, name="feed"),

@@ -8,16 +8,19 @@ page read before and unchanged since (same generation) answers from the cache wi
 import datetime
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.conf import settings
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 
 from .caching import Page, public_changed_at, public_page, public_response, versions
 from .feeds import LatestPublicationsFeed
 from articles.models import Publication, Topic
 from .search import clean_query, search as search_publications
-from .selectors import live_publication_by_slug, live_publications_in_topic, public_cards, visible_corrections
+from .selectors import (CARD_FIELDS, live_publication_by_slug, live_publications_in_topic, moved_to, public_cards,
+                        visible_corrections)
 from .structured_data import article_dates, json_ld_script, medical_web_page
 
 HOME_LATEST = 20
@@ -72,7 +75,19 @@ def article_detail(request, slug):
             until=None if review_overdue else overdue_on,
         )
 
-    return public_page(request, f"article:{slug}", load)
+    try:
+        return public_page(request, f"article:{slug}", load)
+    except Http404:
+        # Not a live address: a former slug of a live article moves permanently to where it is
+        # now. Asked only here, after the miss, so a live page costs nothing more. The redirect
+        # is cacheable for as long as a page (not forever, as browsers keep a bare 301): the
+        # article may move again, or take this slug back.
+        target = moved_to(slug)
+        if target is None:
+            raise
+        response = HttpResponsePermanentRedirect(reverse("public:detail", kwargs={"slug": target}))
+        patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
+        return response
 
 
 def home(request):
@@ -96,7 +111,7 @@ def topic_detail(request, slug):
         topic = Topic.objects.filter(slug=slug).first()
         if topic is None:
             raise Http404("No topic found.")
-        page = Paginator(public_cards(live_publications_in_topic(slug)), PER_PAGE).get_page(number)
+        page = Paginator(live_publications_in_topic(slug).only(*CARD_FIELDS), PER_PAGE).get_page(number)
         return Page(
             etag_parts=("topic", topic.slug, topic.name, topic.description, page.number, page.paginator.count,
                         versions(page)),

@@ -283,6 +283,8 @@ NOTIFICATION_CATEGORIES = (
     ("published", "My article is published"),
     ("unpublished", "An editor unpublishes my article"),
     ("review_due", "A published article is due for its medical review (to editors and its last reviewer)"),
+    ("assigned", "A review step is assigned to me, or someone takes one (to the assignee and editors)"),
+    ("assignment_due", "A review step I am assigned is due soon or overdue (overdue: to editors too)"),
 )
 
 
@@ -309,3 +311,227 @@ class ReviewReminder(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["publication", "kind"], name="one_reminder_per_kind")]
+
+
+class InboxMessage(models.Model):
+    """One notification in a person's inbox on the desk: the line, written when it was sent (as the
+    mail was, so it keeps naming who did what then), and the desk page it leads to. Unread until
+    opened or marked read."""
+
+    # No index of its own: both indexes below lead with it.
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, db_index=False,
+                                  related_name="inbox_messages")
+    category = models.CharField(max_length=30, choices=NOTIFICATION_CATEGORIES)
+    # The line names the article in its own words, so it still reads right if the article goes.
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.CharField(max_length=500)
+    path = models.CharField(max_length=500, help_text="A path on this site, such as /editorial/articles/7/.")
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at", "-id"], name="inbox_newest_first"),
+            # The header's count on every desk page, and the "unread" filter: only unread rows.
+            models.Index(fields=["recipient", "-created_at", "-id"], condition=models.Q(read_at__isnull=True),
+                         name="inbox_unread_newest_first"),
+        ]
+        constraints = [
+            # Opening a line redirects to its path: only ever to a page of this site.
+            models.CheckConstraint(
+                condition=models.Q(path__startswith="/") & ~models.Q(path__startswith="//")
+                & ~models.Q(path__startswith="/\\"),
+                name="inbox_path_is_on_this_site"),
+        ]
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None
+
+
+# Bounds on what a reader and an editor may write (reviews.feedback refuses longer text).
+FEEDBACK_MESSAGE_LIMIT = 2000
+FEEDBACK_NOTE_LIMIT = 2000
+
+
+class ReaderFeedback(models.Model):
+    """A reader's "Report a problem with this page", tied to the publication they read, and what an
+    editor did with it: dismissed, noted, or sent to the article's medical re-review
+    (reviews.feedback writes every change)."""
+
+    class State(models.TextChoices):
+        NEW = "new", "New"
+        DISMISSED = "dismissed", "Dismissed"
+        NOTED = "noted", "Noted"
+        RE_REVIEW = "re_review", "Sent to re-review"
+
+    # No index of its own: the article index below leads with it.
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, db_index=False, related_name="reader_feedback")
+    # The snapshot on the reader's screen: a report about wording since changed reads differently.
+    publication = models.ForeignKey("articles.Publication", on_delete=models.PROTECT, related_name="+")
+    # Plain text as the reader typed it; never HTML, so always shown escaped.
+    message = models.TextField(max_length=FEEDBACK_MESSAGE_LIMIT)
+    email = models.EmailField(blank=True, help_text="Left by the reader for a reply; shown to editors only.")
+    created_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.NEW)
+    editor_note = models.TextField(blank=True, max_length=FEEDBACK_NOTE_LIMIT)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "reader feedback"
+        indexes = [
+            models.Index(fields=["article", "state", "-created_at", "-id"], name="feedback_article_state"),
+            # The desk's count of new reports (every dashboard) and the "new" queue: new rows only.
+            models.Index(fields=["-created_at", "-id"], condition=models.Q(state="new"), name="feedback_new_newest"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(state__in=["new", "dismissed", "noted", "re_review"]),
+                                   name="feedback_state_valid"),
+            models.CheckConstraint(condition=~models.Q(message=""), name="feedback_has_message"),
+            # Who handled a report, and when, is known exactly when it is no longer new.
+            models.CheckConstraint(
+                condition=models.Q(state="new", handled_by__isnull=True, handled_at__isnull=True)
+                | (~models.Q(state="new") & models.Q(handled_by__isnull=False, handled_at__isnull=False)),
+                name="feedback_handled_has_who_and_when"),
+            models.CheckConstraint(condition=~models.Q(state="noted") | ~models.Q(editor_note=""),
+                                   name="feedback_noted_has_note"),
+        ]
+
+    def __str__(self):
+        excerpt = self.message if len(self.message) <= 60 else self.message[:57].rstrip() + "..."
+        return f"{self.get_state_display()}: {excerpt}"
+
+
+class CalendarFeedToken(models.Model):
+    """The secret in a person's calendar feed address (/editorial/calendar/feed/<token>.ics).
+
+    Calendar apps cannot log in, so the address itself is the key: random, one per person, made
+    when they ask for it, and replaced (the old address then answers 404) when they reset it.
+    Kept readable rather than hashed, because the desk shows the address again whenever the
+    person adds the calendar to another app; what the feed shows is decided at every fetch by the
+    person's roles now (reviews.calendar), so a token never outlives a change of role, and an
+    inactive person's address answers 404.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="calendar_feed_token")
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    def __str__(self):
+        return f"Calendar feed address of {self.user}"
+
+
+class EditingDraft(models.Model):
+    """One person's autosaved editor fields for one article (or for the article they are starting:
+    article empty), kept until they save or discard it (reviews.drafts).
+
+    Not a revision: never reviewed, never published, never shown to anyone but its owner. The
+    fields are kept as typed ({name: [values]}, the form's own names), because they are only ever
+    put back into that person's editor; whatever is saved from them goes through the services,
+    which sanitize.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    fields = models.JSONField(default=dict)
+    # The article's version the editor was opened on: a version names one revision of its article.
+    # Empty for a new article.
+    base_version = models.PositiveIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "article"], name="one_draft_per_person_and_article"),
+            # NULLs are distinct in a unique index, so the "new article" draft needs its own.
+            models.UniqueConstraint(fields=["user"], condition=models.Q(article__isnull=True),
+                                    name="one_new_article_draft_per_person"),
+        ]
+
+    def __str__(self):
+        return f"Unsaved changes of {self.user} to {self.article or 'a new article'}"
+
+
+class EditingPresence(models.Model):
+    """Who has an article open in the editor: a soft lock that informs and never blocks. The
+    editor's page refreshes its row every few seconds (reviews.presence); a row not refreshed for
+    a while means they left."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    since = models.DateTimeField()
+    last_seen = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "user"], name="one_presence_per_person_and_article"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} editing {self.article} since {self.since:%H:%M}"
+
+
+class ReviewAssignment(models.Model):
+    """Who reviews one step of one submission, and by when (reviews.assignments writes them).
+
+    Made, unassigned, when a submission reaches a step (the submit, then each sign-off but the
+    last), due the article type's turnaround later; given to a member of the step's group by an
+    editor, or claimed by one; ended when the step is signed or the submission ends (withdrawn,
+    sent back, submitted again). It routes the work and the mail: who may sign is still
+    reviews.permissions' answer, assigned or not.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="review_assignments")
+    # The "submit" audit row: the sign-offs of one submission make up one review (reviews.steps).
+    submission = models.ForeignKey("articles.AuditEntry", on_delete=models.PROTECT, related_name="+")
+    # Null for a type without steps, which gets the single medical review of reviews.steps.steps_for.
+    step = models.ForeignKey(ReviewStep, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    step_position = models.PositiveSmallIntegerField()
+    step_name = models.CharField(max_length=100)
+    group = models.ForeignKey("auth.Group", on_delete=models.PROTECT, related_name="+",
+                              help_text="Members of this group may sign the step, and take it.")
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="review_assignments")
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    due_on = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    # The reminders the daily review_due run sent to the assignee (once each; a new assignee or a
+    # new due date clears them, so the new arrangement is reminded in its turn).
+    reminded_soon_at = models.DateTimeField(null=True, blank=True)
+    reminded_overdue_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [
+            # "Assigned to me" and the reminders: open rows only, by due date.
+            models.Index(fields=["assignee", "due_on"], condition=models.Q(ended_at__isnull=True),
+                         name="assignment_open_by_assignee"),
+            models.Index(fields=["due_on"], condition=models.Q(ended_at__isnull=True), name="assignment_open_by_due"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["article"], condition=models.Q(ended_at__isnull=True),
+                                    name="one_open_assignment_per_article"),
+            models.UniqueConstraint(fields=["submission", "step_position"], name="one_assignment_per_step"),
+            models.CheckConstraint(
+                condition=models.Q(assignee__isnull=True, assigned_at__isnull=True)
+                | models.Q(assignee__isnull=False, assigned_at__isnull=False),
+                name="assignment_assignee_has_a_time"),
+        ]
+
+    def __str__(self):
+        who = self.assignee.get_username() if self.assignee_id else "unassigned"
+        return f"{self.article_id} {self.step_name}: {who}, due {self.due_on:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None

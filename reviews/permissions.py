@@ -145,6 +145,13 @@ def may_create(user) -> bool:
     return is_editor(user) or is_writer(user)
 
 
+def may_triage_feedback(user) -> bool:
+    """Read readers' reports of problems and act on them (dismiss, note, send to re-review):
+    editors, who run the desk. Readers' email addresses are shown to them alone; a reviewer sees
+    the reports sent to their review on the review page."""
+    return is_editor(user)
+
+
 def article_for_view(user, pk: int) -> Article:
     """The article, or the same 404 whether it is missing or simply not this person's to see."""
     article = Article.objects.select_related("article_type").filter(pk=pk).first()
@@ -251,3 +258,37 @@ def comment_verbs(user, article: Article) -> frozenset[str]:
     contributor = user.pk in contributor_ids(article)
     return frozenset(verb for verb in COMMENT_VERBS
                      if comment_refusal(user, article, verb, contributor=contributor) is None)
+
+
+# --- Review assignments (reviews.assignments) ---
+
+def may_assign_reviews(user) -> bool:
+    """Hand a review step to someone, or change when it is due: editors, who run the desk."""
+    return is_editor(user)
+
+
+def step_taker_refusal(person, article: Article, *, yourself: bool = False) -> str | None:
+    """Why `person` may not be given, or take, the step the article's review waits for, or None.
+
+    The same rule as signing it (role_refusal for APPROVE: a member of the step's group who did
+    not write or change the article and signed no earlier step of this review), in words about
+    the person named (an editor reads it about someone else), or about "you" when `yourself`.
+    Inactive accounts are refused.
+    """
+    name = "You" if yourself else person.get_full_name() or person.get_username()
+    are = "are" if yourself else "is"
+    if not person.is_active:
+        return f"{name}r account is switched off." if yourself else f"{name}'s account is switched off."
+    if article.status != Article.Status.IN_REVIEW:
+        return "The article is not in review."
+    review = progress(article)
+    step = review.current
+    if step is None:
+        return "Every step of this review is signed."
+    if step.group.name not in group_names(person):
+        return f"{name} {are} not in {step.group.name}, who sign the {step.name}."
+    if person.pk in contributor_ids(article):
+        return f"{name} wrote or changed this article since its last approval, so may not review it."
+    if person.pk in review.signer_ids:
+        return f"{name} signed an earlier step of this review; the {step.name} needs a second person."
+    return None

@@ -12,6 +12,7 @@ from django.utils import dateformat, timezone
 from articles.content import ArticleContent
 from articles.models import Article, AuditEntry, Publication
 
+from .log import describe
 from .models import CommentReply, Review, ReviewComment, ReviewStep
 from .permissions import authored_by, group_names, saved_since_last_approval
 from .steps import MEDICAL_REVIEWERS, Progress, steps_for
@@ -28,6 +29,9 @@ class DeskList:
     scope: Q
     order_by: tuple[str, ...]
     condition: Q = Q()
+    # Counted only up to this many (then shown as "1,000+"), for lists that can hold a large share
+    # of every article: walking 30,000 rows to print a number nobody pages through cost 100 ms.
+    cap: int | None = None
 
     def articles(self):
         return desk_rows().filter(self.scope).filter(self.condition).order_by(*self.order_by)
@@ -38,7 +42,7 @@ def desk_rows():
     (select_related would otherwise carry both through every sort), stays in the table."""
     return (Article.objects.select_related("article_type", "live_publication", "scheduled_publication")
             .only("title", "status", "updated_at", "article_type__name", "live_publication__next_review_due",
-                  "scheduled_publication__published_at"))
+                  "scheduled_publication__published_at", "gate_failure_count", "error_finding_count"))
 
 
 def _open_comments() -> Exists:
@@ -60,7 +64,11 @@ def reviewer_lists(user) -> list[DeskList]:
     # Not their own articles, nor ones they saved a revision of since the last approval
     # (reviews.permissions.contributor_ids, asked here in the same query).
     waiting = ~Q(authored_by(user)) & ~Q(saved_since_last_approval(user)) & _may_take_part(user)
+    from .desk_lists import assignment_queues  # it builds on DeskList
+
     return [
+        # "Assigned to me", "Overdue", "Unassigned" (reviews.assignments), counted with this scope.
+        *assignment_queues(user, waiting),
         DeskList("Awaiting review", Q(status=Article.Status.IN_REVIEW), ("updated_at", "pk"), waiting),
         DeskList("Reviewed by me", Q(Exists(Review.objects.filter(article=OuterRef("pk"), reviewer=user))),
                  ("-updated_at", "-pk")),
@@ -103,11 +111,14 @@ def _may_take_part(user) -> Q:
 
 
 def list_counts(lists: list[DeskList]) -> list[int]:
-    """How many articles each list holds: one aggregate query a scope."""
-    scopes = {}
+    """How many articles each list holds: one aggregate query a scope, and one a capped list (at
+    most its cap + 1 rows read, so a count above the cap means "more than the cap")."""
+    scopes, counts = {}, {}
     for index, desk_list in enumerate(lists):
+        if desk_list.cap is not None:
+            counts[f"n{index}"] = desk_list.articles().order_by().values("pk")[:desk_list.cap + 1].count()
+            continue
         scopes.setdefault(desk_list.scope, []).append(index)
-    counts = {}
     for scope, indexes in scopes.items():
         counts.update(Article.objects.filter(scope).aggregate(**{
             f"n{index}": Count("pk", filter=lists[index].condition or None) for index in indexes}))
@@ -155,18 +166,28 @@ def with_review_stage(articles) -> list:
     return articles
 
 
+# A publisher with a backlog of reviews sees "1,000+" overdue: the first pages, oldest due first,
+# are what the team works through.
+DUE_LIST_CAP = 1_000
+
+
 def editor_lists(filters: dict, today=None) -> list[DeskList]:
     """What needs an editor's eye by date (reviews overdue or due soon, scheduled go-lives), then
     every article, filtered."""
+    from .desk_lists import all_articles_list  # it builds on DeskList
+
     today = today or timezone.localdate()
     due = ("live_publication__next_review_due", "pk")
     soon = Q(live_publication__next_review_due__lte=today + datetime.timedelta(days=30))
     return [
-        DeskList("Medical review overdue", soon, due, Q(live_publication__next_review_due__lt=today)),
-        DeskList("Medical review due within 30 days", soon, due, Q(live_publication__next_review_due__gte=today)),
+        DeskList("Medical review overdue", soon, due, Q(live_publication__next_review_due__lt=today),
+                 cap=DUE_LIST_CAP),
+        DeskList("Medical review due within 30 days", soon, due, Q(live_publication__next_review_due__gte=today),
+                 cap=DUE_LIST_CAP),
         DeskList("Scheduled to go live", Q(status=Article.Status.SCHEDULED),
                  ("scheduled_publication__published_at", "pk")),
-        DeskList("All articles", _filtered(filters), ("-updated_at", "-pk")),
+        # Searched and sorted as the editor asks (filters "q" and "sort"; reviews.desk_lists).
+        all_articles_list(_filtered(filters), filters),
     ]
 
 
@@ -193,7 +214,12 @@ def comments_for(article):
 
 
 def recent_audit(article, limit=10):
-    return AuditEntry.objects.filter(article=article).select_related("actor")[:limit]
+    """The newest log rows, each with `.sentence` in words (reviews.log.describe)."""
+    entries = list(AuditEntry.objects.filter(article=article)
+                   .select_related("actor", "actor__reviewer_profile")[:limit])
+    for entry in entries:
+        entry.sentence = describe(entry)
+    return entries
 
 
 @dataclass(frozen=True)

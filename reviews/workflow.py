@@ -15,8 +15,9 @@ from articles.gate import gate_failures
 from articles.hygiene import cleaned_for_bulk
 from articles.models import Article
 from articles.selectors import pending_medical_corrections
-from articles.services import latest_revision, publication_create
+from articles.services import latest_revision, live_publication_set, publication_create
 
+from .assignments import assignment_open, assignment_open_first, assignments_end
 from .comments import NewComment
 from .editing import corrections_publish, refuse_unless_allowed
 from .states import Action, Status, next_status
@@ -156,8 +157,10 @@ def article_submit(*, article: Article, by, comment: str = "") -> Article:
     article.submitted_revision = revision
     article.submitted_by = by
     article.save(update_fields=["status", "submitted_hash", "submitted_revision", "submitted_by", "updated_at"])
-    audit_record(article=article, actor=by, action=Action.SUBMIT, from_status=from_status,
-                 to_status=to_status, revision=revision, comment=comment)
+    submission = audit_record(article=article, actor=by, action=Action.SUBMIT, from_status=from_status,
+                              to_status=to_status, revision=revision, comment=comment)
+    # The first step waits for someone, due the type's turnaround from today (reviews.assignments).
+    assignment_open_first(article=article, submission=submission)
     _notify_after_commit("submitted", article, actor=by)
     return article
 
@@ -170,6 +173,7 @@ def _back_to_draft(article: Article, by, action: Action, comment: str) -> Articl
     article.submitted_revision = None
     article.submitted_by = None
     article.save(update_fields=["status", "submitted_hash", "submitted_revision", "submitted_by", "updated_at"])
+    assignments_end(article=article)
     audit_record(article=article, actor=by, action=action, from_status=from_status,
                  to_status=article.status, revision=revision, comment=comment)
     return article
@@ -222,7 +226,7 @@ def article_request_changes(*, article: Article, by, reviewed_revision_id, revie
     if reopened:
         note += f"; {reopened} answered comment(s) reopened"
     _back_to_draft(article, by, Action.REQUEST_CHANGES, note)
-    _notify_after_commit("changes_requested", article, actor=by)
+    _notify_after_commit("changes_requested", article, actor=by, reason=summary)
     return review
 
 
@@ -277,6 +281,8 @@ def article_approve(*, article: Article, by, reviewed_revision_id, reviewed_hash
                      to_status=article.status, revision=article.submitted_revision,
                      comment=f"{step.name} signed ({len(signed)} of {len(review_so_far.steps)}). {comment}".strip(),
                      details=signed_record)
+        assignment_open(article=article, submission=review_so_far.submission,
+                        step=review_so_far.steps[len(signed)])
         _notify_after_commit("submitted", article, actor=by)
         return review
     signer = _signer(by)
@@ -294,7 +300,7 @@ def article_approve(*, article: Article, by, reviewed_revision_id, reviewed_hash
     if action == Action.SCHEDULE:
         article.scheduled_publication = publication
     else:
-        article.live_publication = publication
+        live_publication_set(article=article, publication=publication)
         corrections_publish(article=article, publication=publication, when=reviewed_at)
     article.submitted_hash = ""
     article.submitted_by = None
@@ -302,12 +308,14 @@ def article_approve(*, article: Article, by, reviewed_revision_id, reviewed_hash
     article.submitted_revision = None
     article.save(update_fields=["status", "live_publication", "scheduled_publication", "submitted_hash",
                                 "submitted_revision", "submitted_by", "updated_at"])
+    assignments_end(article=article)
     audit_record(article=article, actor=by, action=action, from_status=from_status,
                  to_status=article.status, revision=revision,
                  comment=comment if action == Action.APPROVE
                  else f"Goes live {timezone.localtime(go_live_at):%Y-%m-%d %H:%M %Z}. {comment}".strip(),
                  details=signed_record)
-    _notify_after_commit("published" if action == Action.APPROVE else "approved", article, actor=by)
+    _notify_after_commit("published" if action == Action.APPROVE else "approved", article, actor=by,
+                         publication=publication)
     return review
 
 
@@ -321,7 +329,7 @@ def article_go_live(*, article: Article, now=None) -> bool:
     if article.status != Status.SCHEDULED or publication is None or publication.published_at > now:
         return False
     article.status = next_status(article.status, Action.GO_LIVE)
-    article.live_publication = publication
+    live_publication_set(article=article, publication=publication)
     article.scheduled_publication = None
     article.save(update_fields=["status", "live_publication", "scheduled_publication", "updated_at"])
     corrections_publish(article=article, publication=publication, when=now)
@@ -329,7 +337,7 @@ def article_go_live(*, article: Article, now=None) -> bool:
     audit_record(article=article, actor=publication.reviewer, action=Action.GO_LIVE,
                  from_status=Status.SCHEDULED, to_status=article.status, revision=publication.revision,
                  comment="Published at its scheduled time.")
-    _notify_after_commit("published", article, actor=publication.reviewer)
+    _notify_after_commit("published", article, actor=publication.reviewer, publication=publication)
     return True
 
 
@@ -377,11 +385,14 @@ def _signer(user) -> dict:
     return {"id": user.pk, "name": profile.display_name, "credentials": profile.credentials, "slug": profile.slug}
 
 
-def _notify_after_commit(event: str, article: Article, *, actor) -> None:
-    # Mail goes only once the transition is committed: a rolled-back transition sends nothing.
+def _notify_after_commit(event: str, article: Article, *, actor, publication=None, reason: str = "") -> None:
+    # Only once the transition is committed: a rolled-back transition tells nobody. The publication
+    # is named, not looked up later: a scheduled approval's is not the live one. Robust: a failure
+    # to notify is logged and never turns a committed transition into an error page.
     from .notifications import notify
 
-    transaction.on_commit(lambda: notify(event, article_id=article.pk, actor_id=actor.pk))
+    transaction.on_commit(lambda: notify(event, article_id=article.pk, actor_id=actor.pk, publication=publication,
+                                         reason=reason), robust=True)
 
 
 @transaction.atomic
@@ -398,8 +409,9 @@ def article_unpublish(*, article: Article, by, reason: str) -> Article:
     from_status = article.status
     publication = article.live_publication
     article.status = to_status
-    article.live_publication = None
+    live_publication_set(article=article, publication=None)
     article.save(update_fields=["status", "live_publication", "updated_at"])
     audit_record(article=article, actor=by, action=Action.UNPUBLISH, from_status=from_status,
                  to_status=to_status, revision=publication.revision, comment=reason)
+    _notify_after_commit("unpublished", article, actor=by, publication=publication, reason=reason)
     return article

@@ -43,7 +43,7 @@ def test_settings_use_a_redis_cache_when_redis_url_is_set():
     result = run_manage("shell", "-c", SHOW_CACHE, REDIS_URL=REDIS_URL)
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-2:] == ["django.core.cache.backends.redis.RedisCache", REDIS_URL]
+    assert result.stdout.splitlines()[-2:] == ["cms.cache.RedisCache", REDIS_URL]
 
 
 def test_settings_use_the_local_memory_cache_without_redis_url():

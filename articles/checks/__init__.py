@@ -21,14 +21,17 @@ RULES = load_rules()
 CODES: tuple[str, ...] = tuple(rule.code for rule in RULES)
 
 
-def run_checks(content: ArticleContent, article_type=None) -> list[Finding]:
+def run_checks(content: ArticleContent, article_type=None, *, document: Document | None = None) -> list[Finding]:
     """Every finding for this content, in reading order. Without an article type the gate's
-    MISSING_SECTION findings are left out (the type decides which sections are required)."""
-    return run_rules(RULES, Document(content, article_type), profile_for(article_type))
+    MISSING_SECTION findings are left out (the type decides which sections are required).
+    `document` is Document(content, article_type) when the caller has it already (the editor reads
+    one for the checks, the plain-language measures and the gate)."""
+    return run_rules(RULES, document or Document(content, article_type), profile_for(article_type))
 
 
 def missing_sections(findings: list[Finding]) -> list[str]:
     return [finding.field for finding in findings if finding.code == "MISSING_SECTION"]
 
 
-__all__ = ["CODES", "RULES", "Finding", "Severity", "field_label", "fingerprint", "missing_sections", "run_checks"]
+__all__ = ["CODES", "RULES", "Document", "Finding", "Severity", "field_label", "fingerprint", "missing_sections",
+           "run_checks"]

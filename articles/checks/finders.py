@@ -16,7 +16,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from functools import cache
 
-from ..gate import gate_failures
 from ..sanitize import html_to_text
 from ..sections import SECTIONS_BY_KEY
 from .context import SentenceContext
@@ -75,15 +74,15 @@ def sentence_text(block: Block, sentence: Sentence, rule: RuleSpec) -> tuple[str
 
 def phrase_hits(rule: RuleSpec, document: Document, profile, patterns=None) -> Iterator[Hit]:
     patterns = rule.patterns if patterns is None else patterns
-    rule_filter = rule if patterns is rule.patterns else None  # its union of needles
-    for block in document.blocks:
+    # With the rule's own patterns, only the blocks holding one of its needles (their union).
+    by_needles: dict[frozenset[str], list] = {}  # blocks with the same needles try the same patterns
+    for block in document.blocks_for(rule) if patterns is rule.patterns else document.blocks:
         if not rule.applies_to(block.field) or (block.is_heading and not rule.headings):
             continue
-        block_text = block.folded_with_lead
-        present = document.needles_in(block_text)
-        if rule_filter is not None and not rule_filter.may_match(present):
-            continue
-        candidates = [pattern for pattern in patterns if pattern.may_match(present)]
+        present = document.needles_in(block.folded_with_lead)
+        candidates = by_needles.get(present)
+        if candidates is None:
+            candidates = by_needles[present] = [pattern for pattern in patterns if pattern.may_match(present)]
         if not candidates:
             continue
         single = len(block.sentences) == 1 and block.lead is None
@@ -418,9 +417,7 @@ def find_no_references(rule: RuleSpec, document: Document, profile) -> Iterator[
 
 def find_missing_sections(rule: RuleSpec, document: Document, profile) -> Iterator[Hit]:
     """The gate's verdict on each required safety section, one finding per section."""
-    if document.article_type is None:
-        return
-    for failure in gate_failures(document.content, document.article_type):
+    for failure in document.gate_failures:
         if failure.field in SECTIONS_BY_KEY:
             text = html_to_text(document.content.sections.get(failure.field, ""))
             yield Hit(failure.field, excerpt_of(text), message=failure.message, at=-1)

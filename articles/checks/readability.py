@@ -6,7 +6,8 @@ and be looked at again above 14. The editor shows these measures beside each fie
 never block a save or a submission.
 
 Pure Python over plain text: no models, no database. It reads articles only through
-articles.checks.text.Document, whose API stays put while the rule engine around it changes.
+articles.checks.text.Document, whose API stays put while the rule engine around it changes; the
+editor passes the Document the checks read, so an article is parsed once for both.
 
 Syllables are counted by a small heuristic (below), not by the `textstat` library. Measured
 2026-12 on the project's shared 2-vCPU VM with textstat 0.7.13 (pyphen 0.18.1, with its
@@ -464,28 +465,28 @@ def measure(sentences: list[str], *, long_sentence_words: int = 25, jargon: dict
                     jargon=jargon, target=target, warn_above=warn_above)
 
 
-def article_readability(content, *, profile: dict | None = None) -> dict[str, Readability]:
+def article_readability(content, *, profile: dict | None = None,
+                        document: Document | None = None) -> dict[str, Readability]:
     """Measures for each field with text (summary, body, each safety section) and for "article",
     all of them together. Headings and the title are not prose, so they are left out.
 
     `content` is an ArticleContent. `profile` gives the targets: a checks profile (anything with
     a `plain_language` dict, such as one for the article's type) or that dict itself; when not
-    given, the publisher's (plain_language_settings()).
+    given, the publisher's (plain_language_settings()). `document`, the content already read for
+    the checks (text.Document), saves reading it again: the editor shows both.
     """
     chosen = getattr(profile, "plain_language", profile) or plain_language_settings()
     profile = {**DEFAULT_PLAIN_LANGUAGE, **chosen}
     options = {"long_sentence_words": profile["long_sentence_words"], "jargon": load_jargon(),
                "target": tuple(profile["reading_age"]), "warn_above": profile["warn_above"]}
     by_field: dict[str, tuple[list[str], list[str]]] = {}
-    for block in Document(content).blocks:
+    for block in (document or Document(content)).blocks:
         if block.is_heading or block.field == "title":
             continue
         texts, foldeds = by_field.setdefault(block.field, ([], []))
         for sentence in block.sentences:
             texts.append(sentence.text)
-            # fold() rather than sentence.folded: a fresh Document has folded nothing yet, and
-            # cached_property's lock costs more than folding (2 ms of 12 on 10,000 words).
-            foldeds.append(fold(sentence.text))
+            foldeds.append(sentence.folded)  # folded once, shared with the checks
     measures = {name: _measure(texts, foldeds, **options) for name, (texts, foldeds) in by_field.items()}
     if measures:
         measures["article"] = _combined(list(measures.values()), target=options["target"],

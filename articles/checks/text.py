@@ -7,12 +7,10 @@ sanitized (articles.sanitize), and a 10,000-word article has to be checked in we
 import html
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
-
-from django.core.exceptions import ValidationError
 
 from ..content import ArticleContent
-from ..sanitize import check_limits, link_matches, strip_tags
+from ..limits import SENTENCE_END_RE, within_limits
+from ..linear_scan import link_matches, strip_tags
 from ..sections import SECTION_KEYS, SECTIONS_BY_KEY
 
 FIELD_LABELS = {"title": "Title", "summary": "Summary", "body": "Body", "references": "References",
@@ -27,15 +25,14 @@ _BLOCK_TAG_RE = re.compile(
     re.IGNORECASE)
 _TAG_RE = re.compile(r"<[^>]*>")
 # Links are what <a\b[^>]*?\bhref\s*=\s*["']([^"']*)["'][^>]*>(.*?)</a\s*> finds, found in
-# linear time by sanitize.link_matches.
+# linear time by linear_scan.link_matches.
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _ITEM_TAGS = frozenset({"li", "dt", "dd", "td", "th"})
 # Boundaries that end a block without opening one of their own.
 _CONTAINER_TAGS = frozenset({"ul", "ol", "table", "tr", "div", "br", "hr"})
 
-# A sentence ends at ".", "!" or "?" (after optional closing quotes or brackets) followed by space
-# and something that can start a sentence. Citation markers after the stop are moved back below.
-_SENTENCE_END_RE = re.compile(r"(?<=[.!?…])[\"”’)]*(?=\s+[\"“‘(\[]?[A-Z0-9\[])")
+# Sentences end where limits.SENTENCE_END_RE says (the limits count them the same way); citation
+# markers after the stop are moved back below.
 _ABBREVIATION_RE = re.compile(r"\b(?:e\.g|i\.e|etc|vs|approx|dr|mr|mrs|ms|prof|st|fig|ref|al|inc|ltd)\.$",
                               re.IGNORECASE)
 _LEADING_MARKERS_RE = re.compile(r"^((?:\[\s*\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\s*\]\s*)+)")
@@ -43,6 +40,21 @@ _LEADING_MARKERS_RE = re.compile(r"^((?:\[\s*\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\s*
 _FOLD = (("’", "'"), ("‘", "'"), ("‛", "'"), ("“", '"'), ("”", '"'), ("–", "-"), ("—", "-"), ("‑", "-"))
 WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _POSSESSIVE_RE = re.compile(r"'s\b")
+
+
+class lazy:
+    """functools.cached_property without the lock Python 3.11 takes on each first use (3.12 drops
+    it): a long article has tens of thousands of sentences, each folded once. A Document is read by
+    one thread."""
+
+    def __init__(self, function):
+        self.function, self.name, self.__doc__ = function, function.__name__, function.__doc__
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.function(instance)  # later reads find it there
+        return value
 
 
 def fold(text: str) -> str:
@@ -81,7 +93,7 @@ class Sentence:
     text: str
     cited: bool
 
-    @cached_property
+    @lazy
     def folded(self) -> str:
         return fold(self.text)
 
@@ -97,16 +109,16 @@ class Block:
     # item completes; None when the item stands on its own.
     lead: Sentence | None = None
 
-    @cached_property
+    @lazy
     def folded(self) -> str:
         return fold(self.text)
 
-    @cached_property
+    @lazy
     def folded_with_lead(self) -> str:
         """The folded text, after its list's lead-in when it has one: what the rules pre-filter."""
         return self.folded if self.lead is None else f"{self.lead.folded} {self.folded}"
 
-    @cached_property
+    @lazy
     def words(self) -> list[str]:
         """Lower-case words without citation markers or possessive "'s", for counting and comparing."""
         text = self.folded
@@ -130,16 +142,6 @@ class Link:
 
 def _clean_text(fragment: str) -> str:
     return " ".join(html.unescape(strip_tags(fragment, _TAG_RE)).split())
-
-
-def within_limits(markup: str) -> bool:
-    """The sanitizer's size and nesting limits (sanitize.check_limits), which unsaved editor HTML
-    may exceed: the editor refuses to save it, and the checks do not read it."""
-    try:
-        check_limits(markup)
-    except ValidationError:
-        return False
-    return True
 
 
 def html_blocks(markup: str) -> list[tuple[str, str]]:
@@ -179,7 +181,7 @@ def html_blocks(markup: str) -> list[tuple[str, str]]:
 
 def _sentence_spans(text: str):
     start = 0
-    for match in _SENTENCE_END_RE.finditer(text):
+    for match in SENTENCE_END_RE.finditer(text):
         yield start, match.end()
         start = match.end()
     yield start, len(text)
@@ -221,6 +223,7 @@ class Document:
         self._lead: Sentence | None = None
         self.needle_index = None  # set by the engine: the rules' pre-filter (prefilter.NeedleIndex)
         self._present: dict[str, frozenset[str]] = {}
+        self._blocks_by_needle: dict[str, list[int]] | None = None
         self._add_line("title", content.title)
         self._add_line("summary", content.summary)
         self._add_html("body", content.body)
@@ -274,6 +277,32 @@ class Document:
             present = self._present[text] = self.needle_index.present(text)
         return present
 
+    def blocks_for(self, rule) -> list[Block]:
+        """The blocks whose text (after its list's lead-in) holds one of the rule's needles, in
+        order: the only ones its patterns can match. Each block's needles are found once for all
+        the rules, so a rule costs in proportion to the blocks that may match it, not to all."""
+        if not rule.needles:
+            return self.blocks
+        if self._blocks_by_needle is None:
+            self._blocks_by_needle = {}
+            for block in self.blocks:
+                for needle in self.needles_in(block.folded_with_lead):
+                    self._blocks_by_needle.setdefault(needle, []).append(block.index)
+        found: set[int] = set()
+        for needle in rule.needle_set:
+            found.update(self._blocks_by_needle.get(needle, ()))
+        return [self.blocks[index] for index in sorted(found)]
+
+    @lazy
+    def gate_failures(self) -> list:
+        """articles.gate.gate_failures for this content and type (none without a type), worked out
+        once: the MISSING_SECTION rule reads it, and the editor shows it beside the checks."""
+        if self.article_type is None:
+            return []
+        from ..gate import gate_failures
+
+        return gate_failures(self.content, self.article_type)
+
     def sentences(self, *, headings: bool = False):
         for block in self.blocks:
             if headings or not block.is_heading:
@@ -285,12 +314,12 @@ class Document:
             return self.blocks[following]
         return None
 
-    @cached_property
+    @lazy
     def subject_words(self) -> frozenset[str]:
         """The title's longer words: what the article is about ("promethazine", "melatonin")."""
         return frozenset(word for word in WORD_RE.findall(fold(self.content.title)) if len(word) > 3)
 
-    @cached_property
+    @lazy
     def lead_text(self) -> str:
         """Title and summary, folded: what the article is about."""
         return fold(f"{self.content.title} {self.content.summary}")

@@ -60,10 +60,12 @@ def with_waivers(findings: list[Finding], waivers) -> list[CheckedFinding]:
             for finding in findings]
 
 
-def check_content(content: ArticleContent, article_type, article: Article | None = None) -> list[CheckedFinding]:
-    """Findings for content that may not be saved yet (the editor), with the article's reasons."""
+def check_content(content: ArticleContent, article_type, article: Article | None = None, *,
+                  document=None) -> list[CheckedFinding]:
+    """Findings for content that may not be saved yet (the editor), with the article's reasons;
+    `document` as for run_checks."""
     waivers = article_waivers(article) if article is not None and article.pk else []
-    return with_waivers(run_checks(content, article_type), waivers)
+    return with_waivers(run_checks(content, article_type, document=document), waivers)
 
 
 def article_waivers(article: Article) -> list[FindingWaiver]:

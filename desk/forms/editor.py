@@ -1,5 +1,7 @@
 """The article editor's forms. They parse input; the services decide and sanitize."""
 from django import forms
+from django.utils.translation import get_language
+from tinymce import settings as tinymce_settings
 from tinymce.widgets import TinyMCE
 
 from articles.content import REFERENCE_FIELDS, ArticleContent
@@ -17,11 +19,28 @@ def section_field_name(key: str) -> str:
     return f"section_{key}"
 
 
+# TinyMCE's configuration by (language, content language): the same for every rich text field.
+_MCE_CONFIGS: dict[tuple, dict] = {}
+
+
 class RichText(TinyMCE):
     """A textarea that TinyMCE enhances when JavaScript runs; without it, plain HTML still posts."""
 
     def __init__(self, attrs=None):
         super().__init__(attrs={"rows": 8, **(attrs or {})})
+
+    def get_mce_config(self, attrs):
+        # django-tinymce builds the configuration again for each of the editor's eleven fields, each
+        # time translating the name of every language Django knows only to drop them: a tenth of
+        # the edit page's time. It differs between fields only in the selector, their own id.
+        key = (get_language(), self.content_language)
+        config = _MCE_CONFIGS.get(key)
+        if config is None:
+            config = _MCE_CONFIGS[key] = super().get_mce_config(attrs)
+        config = dict(config)
+        if not (self.mce_attrs.get("selector") or tinymce_settings.DEFAULT_CONFIG.get("selector")):
+            config["selector"] = f"#{attrs['id']}"
+        return config
 
     class Media:
         # TinyMCE's images_upload_handler (settings.TINYMCE_DEFAULT_CONFIG).
@@ -30,6 +49,10 @@ class RichText(TinyMCE):
 
 class ArticleForm(StripControlCharacters, forms.Form):
     title = forms.CharField(max_length=200)
+    # Shown on the edit form only (a new article's slug comes from its title); blank keeps the slug.
+    slug = forms.SlugField(max_length=200, required=False, allow_unicode=False, label="Address (slug)",
+                           help_text="Lower-case letters, digits and hyphens: the article's address is "
+                                     "/articles/<slug>/.")
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
                               help_text="Two or three plain sentences shown under the title and in search results.")
     article_type = forms.ModelChoiceField(queryset=ArticleType.objects.all(), to_field_name="key",
@@ -45,6 +68,10 @@ class ArticleForm(StripControlCharacters, forms.Form):
     def __init__(self, *args, article: Article | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.article = article
+        if article is not None and article.live_publication_id:
+            self.fields["slug"].help_text += (
+                " Readers keep the current address until this draft is approved; from then on the old "
+                "address redirects permanently to the new one.")
         for section in SECTIONS:
             self.fields[section_field_name(section.key)] = forms.CharField(
                 label=section.title, help_text=section.description, required=False, widget=RichText(),
@@ -64,7 +91,8 @@ class ArticleForm(StripControlCharacters, forms.Form):
     @classmethod
     def initial_for(cls, article: Article) -> dict:
         initial = {
-            "title": article.title, "summary": article.summary, "article_type": article.article_type.key,
+            "title": article.title, "slug": article.slug, "summary": article.summary,
+            "article_type": article.article_type.key,
             "topics": list(article.topics.all()), "body": editor_html(article.body), "version": article.version,
         }
         for key, html in article.sections_dict().items():

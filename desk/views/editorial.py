@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +19,7 @@ from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from articles.checks import Document
 from articles.checks.profiles import profile_for
 from articles.checks.readability import article_readability
 from articles.checks.waivers import by_field, check_content
@@ -25,15 +27,17 @@ from articles.content import ArticleContent, normalise_lead_image
 from articles.diff import diff_content
 from articles.errors import InvalidTransition, NotAllowed, StaleEdit
 from ..forms.editor import ArticleForm, LeadImageForm, ReferenceFormSet, reference_initial, section_field_name
-from articles.gate import gate_failures
 from articles.models import Article, ArticleType, Publication, RevisionMeta
 from articles.sections import SECTION_KEYS
+from articles.sanitize import foreign_image_count
 from articles.selectors import article_history, revision_story
 from articles.services import snapshot_fields
-from reviews.editing import article_create, article_revert, article_update, image_add
+from reviews.drafts import article_create_and_forget_draft, article_update_and_forget_draft
+from reviews.editing import article_revert, image_add
 from reviews.permissions import article_for_view, comment_verbs, may, may_create, role_refusal
 from reviews.states import Action, next_status
 
+from .editing_safety import editor_safety_context, restored_editor, stale_save_merge
 from .review import threads
 
 HISTORY_PAGE_SIZE = 50
@@ -73,28 +77,44 @@ def _store_lead_upload(lead_form: LeadImageForm, user, article=None) -> None:
         lead_form.add_error("file", getattr(exc, "messages", [str(exc)]))
 
 
+def _report_dropped_images(request, typed: ArticleContent) -> None:
+    """Say so when the save left out pictures that are not this site's uploads (pasted from
+    another site, or from a document): the sanitizer drops them, and nobody should find out later."""
+    dropped = sum(foreign_image_count(html) for html in (typed.body, *typed.sections.values()))
+    if dropped:
+        messages.warning(request, f"{dropped} image{'s were' if dropped != 1 else ' was'} left out: pasted from "
+                                  f"another site or a document, not uploaded here. Upload each one with the "
+                                  f"editor's image button, with a description for readers who cannot see it.")
+
+
 def _with_lead_image(content: ArticleContent, lead_form: LeadImageForm) -> ArticleContent:
     return dataclasses.replace(content, lead_image=lead_form.lead_image())
 
 
-def _editor_context(form, formset, article=None, lead_form=None):
+def _editor_context(form, formset, article=None, lead_form=None, *, blank=False):
+    """`blank`: a new article's form before anything is typed. Its panel lists what submission will
+    need, as a to-do, and no field shows a finding: nobody has written anything wrong yet."""
     # The panel judges what is on screen, saved or not, so a blank or refused form is never "ready".
     content = form.content_so_far(formset.references_so_far())
     if lead_form is not None:
         content.lead_image = normalise_lead_image(lead_form.lead_image_so_far())
-    article_type = ArticleType.objects.filter(key=content.article_type_key).first()
+    types = list(ArticleType.objects.all())
+    article_type = next((candidate for candidate in types if candidate.key == content.article_type_key), None)
+    # The text read once for the checks, the plain-language measures and the gate.
+    document = Document(content, article_type)
     # The automated checks, shown at their fields; refreshed on every render, so on every save.
-    findings = by_field(check_content(content, article_type, article) if article_type else [])
+    findings = by_field(check_content(content, article_type, article, document=document)
+                        if article_type and not blank else [])
     # Plain-language advice (reading age, long sentences, passive, jargon) beside each field; never a gate.
-    readability = article_readability(content, profile=profile_for(article_type))
+    readability = article_readability(content, profile=profile_for(article_type), document=document)
     return {
         "form": form, "formset": formset, "article": article, "lead_form": lead_form,
         "findings": findings, "readability": readability,
         "section_rows": [(section, field, findings.get(section.key, []), readability.get(section.key))
                          for section, field in form.section_fields()],
-        "gate_failures": gate_failures(content, article_type) if article_type else [],
+        "gate_failures": document.gate_failures, "blank": blank,
         "required_sections": set(article_type.required_sections) if article_type else set(),
-        "type_requirements_json": json.dumps({t.key: t.required_sections for t in ArticleType.objects.all()}),
+        "type_requirements_json": json.dumps({t.key: t.required_sections for t in types}),
     }
 
 
@@ -103,27 +123,34 @@ def _editor_context(form, formset, article=None, lead_form=None):
 def article_new(request):
     if not may_create(request.user):
         raise PermissionDenied("Only writers and editors can create articles.")
+    restored = restored_editor(request.user, None) if request.method == "GET" else None
     if request.method == "POST":
         form = ArticleForm(request.POST)
         formset = ReferenceFormSet(request.POST, prefix="refs")
         lead_form = LeadImageForm(request.POST, request.FILES, prefix="lead")
         _store_lead_upload(lead_form, request.user)
         if form.is_valid() and formset.is_valid() and lead_form.is_valid():
+            typed = _with_lead_image(form.content(formset.references()), lead_form)
             try:
-                article = article_create(
-                    by=request.user, content=_with_lead_image(form.content(formset.references()), lead_form),
+                article = article_create_and_forget_draft(
+                    by=request.user, content=typed,
                     topics=form.cleaned_data["topics"], comment=form.cleaned_data["comment"] or "Created",
                 )
             except ValidationError as exc:
                 _apply_service_errors(form, formset, exc)
             else:
                 messages.success(request, "Draft created.")
+                _report_dropped_images(request, typed)
                 return redirect(_workspace_url(article))
+    elif restored:
+        form, formset, lead_form = restored.forms
     else:
         form = ArticleForm(initial={"article_type": "substance"})
         formset = ReferenceFormSet(prefix="refs")
         lead_form = LeadImageForm(prefix="lead")
-    return render(request, "desk/article_form.html", _editor_context(form, formset, lead_form=lead_form))
+    context = _editor_context(form, formset, lead_form=lead_form, blank=request.method == "GET" and not restored)
+    context.update(editor_safety_context(request.user, None), restored=restored, unsaved=request.method == "POST")
+    return render(request, "desk/article_form.html", context)
 
 
 @never_cache
@@ -141,36 +168,43 @@ def article_edit(request, pk):
         except InvalidTransition as exc:
             messages.info(request, str(exc))
         return redirect(_workspace_url(article))
-    stale = None
+    restored = restored_editor(request.user, article) if request.method == "GET" else None
     if request.method == "POST":
         form = ArticleForm(request.POST, article=article)
         formset = ReferenceFormSet(request.POST, prefix="refs")
         lead_form = LeadImageForm(request.POST, request.FILES, prefix="lead")
         _store_lead_upload(lead_form, request.user, article)
         if form.is_valid() and formset.is_valid() and lead_form.is_valid():
+            typed = _with_lead_image(form.content(formset.references()), lead_form)
             try:
-                article = article_update(
+                article = article_update_and_forget_draft(
                     article=article, by=request.user,
                     expected_version=form.cleaned_data["version"] or 0,
-                    content=_with_lead_image(form.content(formset.references()), lead_form),
+                    content=typed,
                     topics=form.cleaned_data["topics"], comment=form.cleaned_data["comment"] or "Edited",
+                    slug=form.cleaned_data.get("slug") or None,
                 )
             except StaleEdit as exc:
-                stale = _stale_links(article, exc)
-                form.add_error(None, str(exc))
+                # Someone saved meanwhile: what was typed becomes this person's draft, merged there.
+                return stale_save_merge(request, article, exc, lead_form.stored)
             except (InvalidTransition, NotAllowed) as exc:
                 form.add_error(None, str(exc))
             except ValidationError as exc:
                 _apply_service_errors(form, formset, exc)
             else:
                 messages.success(request, f"Saved as version {article.version}.")
+                _report_dropped_images(request, typed)
                 return redirect(_workspace_url(article))
+    elif restored:
+        form, formset, lead_form = restored.forms
     else:
+        # The form's initial values and the review comments' check of their passages read these.
+        prefetch_related_objects([article], "sections", "references")
         form = ArticleForm(initial=ArticleForm.initial_for(article), article=article)
         formset = ReferenceFormSet(initial=reference_initial(article), prefix="refs")
         lead_form = LeadImageForm(initial=LeadImageForm.initial_for(article), prefix="lead")
     context = _editor_context(form, formset, article, lead_form)
-    context["stale"] = stale
+    context.update(editor_safety_context(request.user, article), restored=restored, unsaved=request.method == "POST")
     context.update(_review_comments(request.user, article))
     return render(request, "desk/article_form.html", context)
 
@@ -181,17 +215,6 @@ def _review_comments(user, article: Article) -> dict:
     comments = threads(article, ArticleContent.of(article))
     return {"review_comments": comments, "comment_verbs": comment_verbs(user, article),
             "unanswered_comments": sum(1 for comment in comments if comment.is_open)}
-
-
-def _stale_links(article: Article, exc: StaleEdit) -> dict:
-    """Where to see what someone else changed since this editor loaded the article."""
-    metas = RevisionMeta.objects.filter(article=article)
-    theirs = metas.filter(version=exc.expected_version).order_by("-revision_id").first()
-    latest = metas.order_by("-revision_id").first()
-    if theirs is None or latest is None:
-        return {}
-    return {"compare_url": reverse("desk:compare", kwargs={"pk": article.pk})
-            + f"?from={theirs.revision_id}&to={latest.revision_id}"}
 
 
 @login_required
@@ -210,17 +233,18 @@ def gate_check(request):
     # Not validated here (that would decode a chosen file on every keystroke): the alt text is enough.
     content.lead_image = normalise_lead_image(
         LeadImageForm(request.POST, request.FILES, prefix="lead").lead_image_so_far())
-    failures = gate_failures(content, form.cleaned_data["article_type"])
+    article_type = form.cleaned_data["article_type"]
+    # The text read once for the gate, the checks and the plain-language measures.
+    document = Document(content, article_type)
     # ?article=<pk> (the edit page) brings the reasons already recorded for that article.
     article = None
     if str(request.GET.get("article", "")).isdigit():
         article = article_for_view(request.user, int(request.GET["article"]))
-    findings = check_content(content, form.cleaned_data["article_type"], article)
-    return JsonResponse({"failures": [{"field": f.field, "message": f.message} for f in failures],
+    findings = check_content(content, article_type, article, document=document)
+    readability = article_readability(content, profile=profile_for(article_type), document=document)
+    return JsonResponse({"failures": [{"field": f.field, "message": f.message} for f in document.gate_failures],
                          "findings": [finding.as_json() for finding in findings],
-                         "readability": {name: measures.as_json()
-                                         for name, measures in article_readability(
-                                             content, profile=profile_for(form.cleaned_data["article_type"])).items()}})
+                         "readability": {name: measures.as_json() for name, measures in readability.items()}})
 
 
 @never_cache

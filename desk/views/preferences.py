@@ -1,4 +1,5 @@
-"""A person's own settings on the desk: which notification emails they receive."""
+"""A person's own settings on the desk: which kinds of notification they receive (a kind turned off
+stops both its inbox line and its email)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction

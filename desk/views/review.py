@@ -27,8 +27,12 @@ from reviews import selectors
 from reviews.accounts import has_second_factor, signature_confirm
 from reviews.comments import passage_still_there
 from reviews.editing import ever_live
+from reviews.feedback import feedback_counts, new_feedback_count, reports_for_review
 from ..forms.review import CommentForm, CommentReplyForm, DashboardFilterForm, ReviewForm, UnpublishForm
+from .desk_lists import dashboard_extras, desk_filters
+from .editing_safety import present_editors
 from reviews.models import ReviewComment
+from reviews.permissions import may_triage_feedback
 from reviews.permissions import (article_for_view, available_actions, comment_verbs, is_editor, is_reviewer, is_writer,
                                  may_create, role_refusal)
 from reviews.services import comment_add, comment_answer, comment_reply, comment_resolve
@@ -40,15 +44,20 @@ from reviews.workflow import ( article_approve, article_request_changes, article
 PAGE_SIZE = 25
 
 
-def _page(request, queryset, param, count=None):
+def _page(request, queryset, param, count=None, cap=None):
     """One page of `queryset`, read from ?<param>=; `count`, when the caller already has it (from
-    one aggregate for several lists), spares the paginator its own COUNT query. Each page links to
-    its neighbours keeping every other parameter (filters, the other lists' pages)."""
+    one aggregate for several lists), spares the paginator its own COUNT query; a list counted only
+    up to `cap` pages through its first `cap` rows and shows its count as "1,000+". Each page links
+    to its neighbours keeping every other parameter (filters, the other lists' pages)."""
     paginator = Paginator(queryset, PAGE_SIZE)
+    count_label = None
     if count is not None:
+        if cap is not None and count > cap:
+            count, count_label = cap, f"{cap:,}+"
         paginator.count = count
     page = paginator.get_page(request.GET.get(param))
     page.object_list = list(page.object_list)
+    page.count_label = count_label or f"{paginator.count:,}"
     for name, number in (("previous_url", page.has_previous() and page.previous_page_number()),
                          ("next_url", page.has_next() and page.next_page_number())):
         query = request.GET.copy()
@@ -70,14 +79,19 @@ def dashboard(request):
     if is_editor(user):
         filter_form = DashboardFilterForm(request.GET or None)
         filters = filter_form.cleaned_data if filter_form.is_valid() else {}
-        lists += selectors.editor_lists(filters)
-    pages = [(desk_list.title, f"p{index}", _page(request, desk_list.articles(), f"p{index}", count))
+        # The search box and the sorted column of "All articles" (desk.views.desk_lists).
+        lists += selectors.editor_lists({**filters, **desk_filters(request)})
+    pages = [(desk_list.title, f"p{index}", _page(request, desk_list.articles(), f"p{index}", count, desk_list.cap))
              for index, (desk_list, count) in enumerate(zip(lists, selectors.list_counts(lists)))]
     # Authors, open comments and "2 of 3: awaiting Pharmacist review", for every row at once.
     selectors.with_row_details([article for _, _, page in pages for article in page.object_list])
     return render(request, "desk/dashboard.html", {
         "pages": pages, "filter_form": filter_form,
         "can_create": may_create(user),
+        # Readers' reports waiting for an editor: a link to the queue, with its count.
+        "new_feedback": new_feedback_count() if may_triage_feedback(user) else None,
+        # Search, sortable headings, counts per state and step, bulk actions, rows' assignments.
+        **dashboard_extras(request, lists, pages),
     })
 
 
@@ -93,13 +107,22 @@ def _workspace(article):
     return redirect("desk:article", pk=article.pk)
 
 
-def _report_refusal(request, exc: Exception) -> None:
-    if isinstance(exc, TransitionRefused):
-        messages.error(request, exc.summary + ":")
-        for failure in exc.failures:
-            messages.error(request, failure.message, extra_tags=f"field-{failure.field}")
-    else:
+# Refusals whose every failure the article's desk page lists anyway, each linked to where to fix
+# it (the gate panel, the checks, the unanswered comments): the message names the rule and points
+# there, rather than printing the same list a second time.
+LISTED_ON_THE_PAGE = {Action.SUBMIT}
+
+
+def _report_refusal(request, exc: Exception, action: Action | None = None) -> None:
+    """One message for a refusal, naming the rule that refused it."""
+    if not isinstance(exc, TransitionRefused):
         messages.error(request, str(exc))
+    elif action in LISTED_ON_THE_PAGE:
+        count = len(exc.failures)
+        messages.error(request, f"{exc.summary}. {count} thing{'s' if count != 1 else ''} to fix, "
+                                f"listed below, each linked to where to fix it.")
+    else:
+        messages.error(request, f"{exc.summary}: " + " ".join(failure.message for failure in exc.failures))
 
 
 @never_cache
@@ -114,7 +137,11 @@ def article_workspace(request, pk):
         "article": article,
         "actions": {action.value for action in actions},
         "gate_failures": gate_failures(content, article.article_type),
-        "findings": findings, "findings_tally": tally(findings),
+        # A draft's gate panel lists its missing sections: the checks list leaves them out (its
+        # tally still counts them), so each failure is on the page once.
+        "findings": ([finding for finding in findings if finding.code != "MISSING_SECTION"]
+                     if article.status == Article.Status.DRAFT else findings),
+        "findings_tally": tally(findings),
         "comments": comments,
         "unresolved_comments": [c for c in comments if not c.is_resolved],
         "progress": progress(article) if article.status == Article.Status.IN_REVIEW else None,
@@ -125,6 +152,10 @@ def article_workspace(request, pk):
         "can_correct": "edit" in {a.value for a in actions} and ever_live(article),
         "can_review_notes": is_reviewer(request.user) or is_editor(request.user),
         "can_withdraw_notes": "edit" in {a.value for a in actions} or is_editor(request.user),
+        # Who has it open in the editor now: said, never enforced (a soft lock).
+        "editing_now": present_editors(article, request.user),
+        "reader_reports": reports_for_review(article),
+        "feedback_counts": feedback_counts(article) if may_triage_feedback(request.user) else None,
     })
 
 
@@ -134,7 +165,7 @@ def _run_transition(request, pk, action: Action, service, success: str, **argume
     try:
         service(article=article, by=request.user, **arguments)
     except (TransitionRefused, InvalidTransition, NotAllowed) as exc:
-        _report_refusal(request, exc)
+        _report_refusal(request, exc, action)
     else:
         messages.success(request, success)
     return _workspace(article)
@@ -159,11 +190,7 @@ def withdraw(request, pk):
 @login_required
 def unpublish(request, pk):
     """A confirmation page first (what readers lose, and why), then the unpublish itself; the
-    authors are told by email with the reason, once it has committed."""
-    from django.db import transaction
-
-    from reviews.notifications import notify
-
+    authors and editors are told the reason (by the service, once it has committed)."""
     article = article_for_view(request.user, pk)
     if Action.UNPUBLISH not in available_actions(request.user, article):
         if not is_editor(request.user):
@@ -181,10 +208,9 @@ def unpublish(request, pk):
                 field = getattr(failure, "field", None)
                 form.add_error(field if field in form.fields else None, getattr(failure, "message", failure))
         else:
-            transaction.on_commit(lambda: notify("unpublished", article_id=article.pk, actor_id=request.user.pk,
-                                                 publication=publication, reason=reason))
             messages.success(request, "Unpublished. Readers now get a 404; every revision is kept. The "
-                                      "authors are emailed the reason (unless they turned these emails off).")
+                                      "authors and editors are told the reason (unless they turned these "
+                                      "notifications off).")
             return _workspace(article)
     return render(request, "desk/unpublish_confirm.html",
                   {"article": article, "publication": publication, "form": form})
@@ -411,4 +437,5 @@ def _review_context(request, article, form, refusal) -> dict:
         "submitted_revision": article.submitted_revision,
         "progress": progress(article),
         "checklist_fields": form.checklist_fields(progress(article).current),
+        "reader_reports": reports_for_review(article),
     }

@@ -56,22 +56,25 @@ def test_the_title_comes_from_the_first_line_and_leaves_the_body():
     assert "Green Tea and Sleep" not in parsed.body
 
 
-def test_a_file_that_opens_with_prose_takes_its_first_heading_as_its_title():
+def test_a_file_that_opens_with_prose_has_no_title_and_its_first_heading_stays_in_the_body():
     parsed = parse_text("Mint is a common garden herb that many people grow at home.\n"
                         "Growing mint\nIt spreads quickly in damp soil.\n")
-    assert parsed.title == "Growing mint"
+    assert parsed.title == ""
+    assert parsed.title_line == 1 and "opens with a paragraph" in parsed.title_problem
     assert "<h2>Growing mint</h2>" in parsed.body
 
 
 def test_a_file_that_opens_with_a_heading_takes_that_heading_as_its_title():
-    parsed = parse_text("Possible mechanisms\nThe herb may act on receptors.\nLater part\nMore text.\n")
-    assert parsed.title == "Possible mechanisms"
+    parsed = parse_text("Valerian and sleep\nThe herb may act on receptors.\nLater part\nMore text.\n")
+    assert parsed.title == "Valerian and sleep"
     assert parsed.body.startswith("<p>The herb may act")
 
 
 def test_a_file_with_no_heading_at_all_is_refused_for_want_of_a_title():
-    with pytest.raises(ImportProblem, match="no title"):
-        parse_text("This file is only prose.\nIt never names itself.\n")
+    parsed = parse_text("This file is only prose.\nIt never names itself.\n")
+    with pytest.raises(ImportProblem, match="no title") as refusal:
+        parsed.require_title()
+    assert refusal.value.line == 1
 
 
 def test_a_table_of_contents_at_the_top_is_dropped_and_its_entries_stay_headings():

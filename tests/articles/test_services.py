@@ -378,16 +378,18 @@ def test_html_past_the_nesting_limit_is_refused_naming_the_field_and_nothing_is_
 
 # --- Slugs ---
 
-def test_the_slug_of_a_published_article_cannot_change():
+def test_the_slug_of_a_published_article_can_change_and_its_old_slug_is_kept_to_redirect():
+    # Issue 15: a retitled article may move; tests/articles/test_slug_history.py covers the redirect.
+    from articles.models import ArticleSlugHistory
+
     article = make_published()
     original = article.slug
 
-    with pytest.raises(ValidationError) as refused:
-        article_update(article=article, by=article.authors.first(), expected_version=article.version,
-                       content=content_of(article), slug="a-brand-new-address")
+    article_update(article=article, by=article.authors.first(), expected_version=article.version,
+                   content=content_of(article), slug="a-brand-new-address")
 
-    assert "slug" in refused.value.message_dict
-    assert Article.objects.get(pk=article.pk).slug == original
+    assert Article.objects.get(pk=article.pk).slug == "a-brand-new-address"
+    assert list(ArticleSlugHistory.objects.filter(article=article).values_list("slug", flat=True)) == [original]
 
 
 def test_the_slug_of_an_unpublished_draft_can_change():

@@ -80,14 +80,18 @@ def writer_drafts_and_is_refused(page, shots, writer) -> int:
     shots.take(page, "draft saved")
 
     _submit(page, "Submit for medical review")
+    # One message naming the rule; the failures are listed once, in the gate panel, each linked.
     messages = _messages(page)
+    expect(messages.locator("p")).to_have_count(1)
+    expect(messages).to_contain_text("The article does not pass the submission gate")
+    failures = page.locator("ul.gate-failures")
     for key in SUBSTANCE_REQUIRED:
         title = SECTIONS_BY_KEY[key].title
         if key in FIRST_SECTIONS:
-            expect(messages).not_to_contain_text(f'"{title}"')
+            expect(failures).not_to_contain_text(f'"{title}"')
         else:
-            expect(messages).to_contain_text(f'The required section "{title}" is empty.')
-    expect(messages).to_contain_text("must cite at least 3 sources")
+            expect(failures).to_contain_text(f'The required section "{title}" is empty.')
+    expect(failures).to_contain_text("must cite at least 3 sources")
     expect(page.locator(".meta .status")).to_have_text("Draft")
     shots.take(page, "submission refused by the gate")
     return article_pk

@@ -50,18 +50,27 @@ def _desk(count: int) -> dict:
     return {**people, "articles": articles}
 
 
+# On top of each page's own: the header's unread inbox count (desk.context_processors), on every page.
+HEADER_QUERIES = 1
+
+
 def _get(client, person, url, *, limit, assert_max_queries):
     client.force_login(person)
-    with assert_max_queries(limit):
+    with assert_max_queries(limit + HEADER_QUERIES):
         response = client.get(url)
     assert response.status_code == 200
     return response
 
 
 # The session, the person, their groups, the groups that sign steps; the review steps (for
-# "awaiting review"); the counts, one aggregate a scope (writer 1, reviewer 2, editor 3); one page a
-# list (writer 3, reviewer 2, editor 4); the rows' authors, open comments and review stages (three).
-DASHBOARD_QUERIES = 23
+# "awaiting review"); the counts, one aggregate a scope and one a capped list (writer 1, reviewer 2,
+# editor 4); one page a list (writer 3, reviewer 2, editor 4); the rows' authors, open comments and
+# review stages (three); for editors, the count of new reader feedback.
+# Issue 15 adds 7: the rows' open review assignments (one for all lists); for reviewers, one page
+# each of "Assigned to me", "Overdue" and "Unassigned" (counted with "Awaiting review", in its
+# aggregate); for editors, the counts per state and per review step, and the people the bulk
+# "Assign to…" offers.
+DASHBOARD_QUERIES = 25 + 7
 
 
 @pytest.mark.parametrize("count", SIZES)
@@ -90,6 +99,20 @@ def test_every_dashboard_list_counts_all_its_articles_and_shows_one_page(client)
     assert everything.find("a", **{"rel": "next"}).attrs["href"].startswith("?p3=2")
 
 
+def test_an_overdue_backlog_above_the_cap_is_counted_as_more_than_the_cap(client, monkeypatch):
+    from reviews import selectors
+
+    monkeypatch.setattr(selectors, "DUE_LIST_CAP", 4)
+    desk = _desk(30)  # six published, all overdue two years on
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=800)):
+        client.force_login(desk["editor"])
+        page = parse(client.get(reverse("desk:dashboard")).content.decode())
+    overdue = page.find("section", **{"aria-labelledby": "list-p0"})
+    assert "Medical review overdue (4+)" in overdue.find("h2").text()
+    assert len(overdue.find("tbody").find_all("tr")) == 4
+    assert "All articles (30)" in page.find("section", **{"aria-labelledby": "list-p3"}).find("h2").text()
+
+
 def test_the_next_page_of_one_list_keeps_the_filters_and_the_other_lists_pages(client):
     desk = _desk(30)
     client.force_login(desk["editor"])
@@ -102,11 +125,13 @@ def test_the_next_page_of_one_list_keeps_the_filters_and_the_other_lists_pages(c
 
 
 # The session, the person, their groups and the article, its contributors (authors, last
-# approval, revisions since), then what the page itself reads.
+# approval, revisions since), then what the page itself reads. Editing safety adds who else has
+# the article open (desk:article, desk:edit) and the person's private draft (desk:edit). Reader
+# feedback adds the readers' reports sent to the article's review (desk:article, desk:review).
 PAGE_QUERIES = {
-    "desk:article": 17,
-    "desk:edit": 20,
-    "desk:review": 27,
+    "desk:article": 19,
+    "desk:edit": 22,
+    "desk:review": 28,
     "desk:preview": 12,
 }
 

@@ -106,7 +106,7 @@ RENDER_QUERIES = {
     "writer page 2": 4,
     "reviewer": 4,
     "feed": 1,
-    "sitemap": 4,         # article pages, the newest publication, topics counted, people pages
+    "sitemap": 3,         # article pages, topic pages, people pages
     "sitemap of articles": 1,
     "sitemap of topics": 1,
 }

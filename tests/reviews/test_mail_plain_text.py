@@ -37,5 +37,7 @@ def test_the_unpublishing_reason_is_quoted_as_typed(published):
     notify("unpublished", article_id=published.pk, publication=published.live_publication,
            reason="Dosing & interactions need a <second> look.")
 
-    [message] = mail.outbox
-    assert "Why:\nDosing & interactions need a <second> look.\n" in message.body
+    # The author and the editor are told, each in the same words.
+    assert sorted(message.to[0] for message in mail.outbox) == ["editor@example.org", "writer@example.org"]
+    for message in mail.outbox:
+        assert "Why:\nDosing & interactions need a <second> look.\n" in message.body

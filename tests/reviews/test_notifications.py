@@ -97,7 +97,8 @@ def test_people_turn_categories_off_and_on_from_the_desk(client):
     client.force_login(reviewer)
     page = client.get(reverse("desk:notifications")).content.decode()
     assert "submitted for medical review" in page
-    form = {key: "on" for key in ("changes_requested", "approved", "published", "review_due", "unpublished")}
+    form = {key: "on" for key in ("changes_requested", "approved", "published", "review_due", "unpublished",
+                                  "assigned", "assignment_due")}
     client.post(reverse("desk:notifications"), form)
     assert set(reviewer.notification_opt_outs.values_list("category", flat=True)) == {"submitted"}
     client.post(reverse("desk:notifications"), {**form, "submitted": "on"})

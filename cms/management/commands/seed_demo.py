@@ -3,6 +3,7 @@ import os
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission, User
+from django.core.mail import get_connection
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.text import slugify
@@ -14,6 +15,7 @@ from reviews.editing import article_create, article_update
 from cms.demo_content import CAFFEINE, IBUPROFEN, INSOMNIA, MELATONIN, SLEEP_HYGIENE
 from reviews.comments import NewComment
 from reviews.models import CHECKLIST_KEYS, ReviewerProfile
+from reviews.notifications import mail_connection
 from reviews.workflow import article_approve, article_request_changes, article_submit
 
 PHARMACISTS = "Pharmacists"
@@ -40,14 +42,21 @@ class Command(BaseCommand):
         if getattr(settings, "PRODUCTION", False):
             raise CommandError("seed_demo creates users with a known password; it refuses to run "
                                "with DJANGO_ENV=production.")
-        with transaction.atomic():
-            users = {name: self._user(name, password, *spec) for name, spec in DEMO_USERS.items()}
-            created = self._articles(users)
-        self.stdout.write(self.style.SUCCESS("Demo users (local use only), password: " + password))
-        for name, (_, _, groups, _) in DEMO_USERS.items():
-            self.stdout.write(f"  {name:<11} {', '.join(groups)}")
+        # The demo's notifications land in the demo people's inboxes; their mail goes nowhere (the
+        # addresses are made up, and the console backend would print every message).
+        with mail_connection(get_connection("django.core.mail.backends.dummy.EmailBackend")):
+            with transaction.atomic():
+                users = {name: self._user(name, password, *spec) for name, spec in DEMO_USERS.items()}
+                created = self._articles(users)
         for line in created:
             self.stdout.write(line)
+        self.stdout.write("Demo notifications are in each person's inbox on the desk (no mail sent).")
+        self.stdout.write(f"Site: {settings.SITE_URL.rstrip('/')}/ (the address links in notification mail use)")
+        self.stdout.write("Demo users (local use only):")
+        for name, (_, _, groups, _) in DEMO_USERS.items():
+            self.stdout.write(f"  {name:<11} {', '.join(groups)}")
+        # Last, so it is the line above the server's own output (scripts/run).
+        self.stdout.write(self.style.SUCCESS("Password for every demo user: " + password))
 
     def _user(self, username, password, first, last, groups, reviewer):
         user, _ = User.objects.get_or_create(username=username, defaults={

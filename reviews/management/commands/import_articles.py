@@ -9,8 +9,9 @@ from reviews.editing import article_create
 
 
 class Command(BaseCommand):
-    help = ("Import plain-text (.txt) or HTML (.html) files as draft articles, one draft per file. "
-            "A file that cannot be imported is named with its line and leaves nothing behind.")
+    help = ("Import plain-text (.txt), HTML (.html) or Word (.docx) files as draft articles, one draft per "
+            "file. A file that cannot be imported (one without a title line among them) is named with its "
+            "line and leaves nothing behind; on the desk (/editorial/import/) the title can be typed instead.")
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", metavar="FILE")

@@ -149,10 +149,13 @@ def test_the_workspace_lists_each_error_with_a_form_to_record_a_reason(client, a
 def test_a_missing_section_is_listed_as_writing_to_do_with_no_reason_box(client, writer):
     article = make_draft(writer, sections={**make_draft().sections_dict(), "legal_status": "<p>TBD</p>"})
     client.force_login(writer)
-    checks = workspace(client, article).split('id="checks"')[1].split("</section>")[0]
+    page = workspace(client, article)
+    checks = page.split('id="checks"')[1].split("</section>")[0]
     assert "No error needs a reason before submission; 1 required section to write." in checks
-    assert "Write this section: the submission gate needs it." in checks
     assert 'name="reason"' not in checks
+    # The section itself is listed once, in the gate panel above, linked to its field.
+    gate = page.split('data-gate-panel')[1].split("</section>")[0]
+    assert "Legal status" in gate and "#field-section_legal_status" in gate
 
 
 def test_a_writer_records_a_reason_over_http_then_submits(client, article, writer):
@@ -168,7 +171,7 @@ def test_a_writer_records_a_reason_over_http_then_submits(client, article, write
     page = workspace(client, article)
     assert "Reason recorded." in page
     assert f"“{escape(REASON)}”" in page
-    assert "waive_finding (draft → draft)" in page  # the workflow log
+    assert "Kept text a check flagged, with a reason by " in page  # the workflow log, in words
 
     submitted = client.post(reverse("desk:submit", args=[article.pk]), follow=True).content.decode()
     assert "Submitted for medical review." in submitted
