@@ -6,6 +6,7 @@ from django import forms
 
 from articles.models import ArticleType, Topic
 from reviews.calendar import CalendarFilters, EventKind, calendar_reviewers
+from reviews.log import person_label
 
 from .hygiene import StripControlCharacters
 
@@ -28,9 +29,8 @@ class CalendarQuery:
 
 class ReviewerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, user):
-        name = user.get_full_name() or user.get_username()
-        profile = getattr(user, "reviewer_profile", None)
-        return f"{name}, {profile.credentials}" if profile and profile.credentials else name
+        # As the log names people: "Amira Patel, MD" (the queryset brings the profile along).
+        return person_label(user)
 
 
 def _in_range(day: datetime.date, field: str) -> datetime.date:
